@@ -1,0 +1,338 @@
+package io.tenantry.adapters.mqtt;
+
+import io.tenantry.core.broker.AclRule;
+import io.tenantry.core.broker.BrokerAdmin;
+import io.tenantry.core.broker.BrokerClient;
+import io.tenantry.core.broker.BrokerCommandException;
+import io.tenantry.core.error.UnavailableException;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link BrokerAdmin} for Mosquitto 2's dynamic-security plugin: commands are JSON published to
+ * {@code $CONTROL/dynamic-security/v1}, answers arrive on {@code $CONTROL/dynamic-security/v1/response} and are
+ * matched by {@code correlationData} (mosquitto.org/documentation/dynamic-security). Uses Paho MQTT v5 with
+ * automatic reconnect; while the broker is away every call fails fast with {@link UnavailableException}.
+ * Thread-safe.
+ */
+public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MosquittoDynsecBrokerAdmin.class);
+    private static final String CONTROL = "$CONTROL/dynamic-security/v1";
+    private static final String RESPONSE = CONTROL + "/response";
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final MqttClient client;
+    private final Duration timeout;
+    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+
+    /**
+     * Connects (and keeps reconnecting) to the broker's internal listener as the dynsec admin client.
+     *
+     * @param serverUri e.g. {@code tcp://127.0.0.1:1883}
+     * @param timeout   how long one command may take before {@link UnavailableException}
+     * @throws UnavailableException when the first connect fails
+     */
+    public MosquittoDynsecBrokerAdmin(String serverUri, String username, String password, Duration timeout) {
+        this.timeout = timeout;
+        try {
+            client = new MqttClient(serverUri, "tenantry-dynsec-" + UUID.randomUUID(), new MemoryPersistence());
+            client.setTimeToWait(timeout.toMillis());
+            client.setCallback(new Callback());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setUserName(username);
+            o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+            o.setCleanStart(true);
+            o.setAutomaticReconnect(true);
+            o.setAutomaticReconnectDelay(1, 5);
+            o.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
+            client.connect(o);
+            subscribe();
+        } catch (MqttException e) {
+            throw new UnavailableException("broker:unavailable", "cannot connect to the broker at " + serverUri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void subscribe() throws MqttException {
+        client.subscribe(RESPONSE, 1);
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {
+            log.warn("dynsec admin disconnected: {}", r.getReasonString());
+            pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("broker connection lost")));
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            log.warn("dynsec admin MQTT error", e);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            JsonNode root;
+            try {
+                root = JSON.readTree(message.getPayload());
+            } catch (RuntimeException e) {
+                log.warn("unparseable dynsec response", e);
+                return;
+            }
+            for (JsonNode r : root.path("responses")) {
+                CompletableFuture<JsonNode> f = pending.remove(r.path("correlationData").asString(""));
+                if (f != null) {
+                    f.complete(r);
+                }
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            if (reconnect) {
+                try {
+                    subscribe();
+                } catch (MqttException e) {
+                    log.warn("cannot resubscribe to dynsec responses", e);
+                }
+            }
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+
+    /**
+     * Sends one command and waits for its answer.
+     *
+     * @return the response object (with {@code data} where the command returns some)
+     * @throws BrokerCommandException when the broker answers with an {@code error}
+     * @throws UnavailableException   when the broker is unreachable or silent past the timeout
+     */
+    JsonNode command(ObjectNode cmd) {
+        String correlation = UUID.randomUUID().toString();
+        cmd.put("correlationData", correlation);
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.putArray("commands").add(cmd);
+        CompletableFuture<JsonNode> f = new CompletableFuture<>();
+        pending.put(correlation, f);
+        String name = cmd.path("command").asString();
+        try {
+            if (!client.isConnected()) {
+                throw new UnavailableException("broker:unavailable", "broker not connected (" + name + ")");
+            }
+            client.publish(CONTROL, JSON.writeValueAsBytes(envelope), 1, false);
+            JsonNode r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (r.hasNonNull("error")) {
+                throw new BrokerCommandException(name, r.get("error").asString());
+            }
+            return r;
+        } catch (MqttException | TimeoutException | ExecutionException e) {
+            throw new UnavailableException("broker:unavailable", "dynsec " + name + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("broker:unavailable", "interrupted during dynsec " + name, e);
+        } finally {
+            pending.remove(correlation);
+        }
+    }
+
+    private static ObjectNode cmd(String name) {
+        return JSON.createObjectNode().put("command", name);
+    }
+
+    private static boolean notFound(BrokerCommandException e) {
+        return e.getMessage().toLowerCase().contains("not found");
+    }
+
+    private static ObjectNode acl(AclRule r) {
+        return JSON.createObjectNode().put("acltype", r.type().dynsecName()).put("topic", r.topic())
+                .put("priority", r.priority()).put("allow", r.allow());
+    }
+
+    @Override
+    public void ensureRole(String role, List<AclRule> acls) {
+        Optional<List<AclRule>> current = roleAcls(role);
+        if (current.isEmpty()) {
+            ObjectNode c = cmd("createRole").put("rolename", role);
+            ArrayNode a = c.putArray("acls");
+            acls.forEach(r -> a.add(acl(r)));
+            command(c);
+            return;
+        }
+        Set<AclRule> want = new HashSet<>(acls);
+        for (AclRule have : current.get()) {
+            if (!want.contains(have)) {
+                command(cmd("removeRoleACL").put("rolename", role).put("acltype", have.type().dynsecName())
+                        .put("topic", have.topic()));
+            }
+        }
+        Set<AclRule> have = new HashSet<>(current.get());
+        for (AclRule w : acls) {
+            if (!have.contains(w)) {
+                ObjectNode c = acl(w).put("command", "addRoleACL").put("rolename", role);
+                command(c);
+            }
+        }
+    }
+
+    @Override
+    public void deleteRole(String role) {
+        try {
+            command(cmd("deleteRole").put("rolename", role));
+        } catch (BrokerCommandException e) {
+            if (!notFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void ensureClient(String username, String password, List<String> roles) {
+        Optional<BrokerClient> current = client(username);
+        if (current.isEmpty()) {
+            ObjectNode c = cmd("createClient").put("username", username).put("password", password);
+            ArrayNode rs = c.putArray("roles");
+            roles.forEach(r -> rs.add(JSON.createObjectNode().put("rolename", r)));
+            command(c);
+            return;
+        }
+        for (String r : current.get().roles()) {
+            if (!roles.contains(r)) {
+                command(cmd("removeClientRole").put("username", username).put("rolename", r));
+            }
+        }
+        for (String r : roles) {
+            if (!current.get().roles().contains(r)) {
+                command(cmd("addClientRole").put("username", username).put("rolename", r));
+            }
+        }
+    }
+
+    @Override
+    public void setPassword(String username, String password) {
+        command(cmd("setClientPassword").put("username", username).put("password", password));
+    }
+
+    @Override
+    public void enableClient(String username) {
+        command(cmd("enableClient").put("username", username));
+    }
+
+    @Override
+    public void disableClient(String username) {
+        command(cmd("disableClient").put("username", username));
+    }
+
+    @Override
+    public void deleteClient(String username) {
+        try {
+            command(cmd("deleteClient").put("username", username));
+        } catch (BrokerCommandException e) {
+            if (!notFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Optional<BrokerClient> client(String username) {
+        JsonNode r;
+        try {
+            r = command(cmd("getClient").put("username", username));
+        } catch (BrokerCommandException e) {
+            if (notFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        JsonNode c = r.path("data").path("client");
+        List<String> roles = new ArrayList<>();
+        c.path("roles").forEach(x -> roles.add(x.path("rolename").asString()));
+        return Optional.of(new BrokerClient(c.path("username").asString(username), roles, c.path("disabled").asBoolean(false)));
+    }
+
+    @Override
+    public Set<String> clientNames() {
+        Set<String> names = new HashSet<>();
+        command(cmd("listClients").put("verbose", false).put("count", -1).put("offset", 0))
+                .path("data").path("clients").forEach(n -> names.add(n.isObject() ? n.path("username").asString() : n.asString()));
+        return names;
+    }
+
+    @Override
+    public Set<String> roleNames() {
+        Set<String> names = new HashSet<>();
+        command(cmd("listRoles").put("verbose", false).put("count", -1).put("offset", 0))
+                .path("data").path("roles").forEach(n -> names.add(n.isObject() ? n.path("rolename").asString() : n.asString()));
+        return names;
+    }
+
+    @Override
+    public Optional<List<AclRule>> roleAcls(String role) {
+        JsonNode r;
+        try {
+            r = command(cmd("getRole").put("rolename", role));
+        } catch (BrokerCommandException e) {
+            if (notFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        List<AclRule> acls = new ArrayList<>();
+        for (JsonNode a : r.path("data").path("role").path("acls")) {
+            acls.add(new AclRule(AclRule.Type.ofDynsecName(a.path("acltype").asString()), a.path("topic").asString(),
+                    a.path("allow").asBoolean(false), a.path("priority").asInt(0)));
+        }
+        return Optional.of(acls);
+    }
+
+    /** True while connected to the broker. */
+    public boolean connected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(2000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("closing dynsec admin", e);
+        }
+    }
+}

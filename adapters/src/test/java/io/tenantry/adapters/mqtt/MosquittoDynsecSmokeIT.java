@@ -1,0 +1,134 @@
+package io.tenantry.adapters.mqtt;
+
+import io.tenantry.core.broker.AclRule;
+import io.tenantry.testsupport.LocalStackExtension;
+import io.tenantry.testsupport.StackEnv;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The private Mosquitto is real: a client created through {@code $CONTROL/dynamic-security/v1} connects over
+ * TLS, publishes and receives on its allowed topic, and is refused elsewhere.
+ */
+@ExtendWith(LocalStackExtension.class)
+class MosquittoDynsecSmokeIT {
+    private final StackEnv env;
+    private final String id = UUID.randomUUID().toString().substring(0, 8);
+    private final String user = "smoke_" + id;
+    private final String allowed = "smoke/" + id + "/data";
+    private MosquittoDynsecBrokerAdmin admin;
+
+    MosquittoDynsecSmokeIT(StackEnv env) {
+        this.env = env;
+    }
+
+    @BeforeEach
+    void setUp() {
+        admin = new MosquittoDynsecBrokerAdmin(env.mqttUrl(), env.mqttAdminUser(), env.mqttAdminPassword(), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void tearDown() {
+        admin.deleteClient(user);
+        admin.deleteRole(user);
+        admin.close();
+    }
+
+    private MqttClient tlsClient(String password) throws MqttException {
+        return tlsClient(user, password);
+    }
+
+    private MqttClient tlsClient(String clientId, String password) throws MqttException {
+        MqttClient c = new MqttClient(env.mqttTlsUrl(), clientId, new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName(user);
+        o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        o.setSocketFactory(MqttTls.socketFactory(env.mqttCaFile()));
+        o.setConnectionTimeout(5);
+        c.connect(o);
+        return c;
+    }
+
+    @Test
+    void dynsecClientOverTlsIsConfinedToItsTopic() throws Exception {
+        List<AclRule> acls = List.of(AclRule.allow(AclRule.Type.PUBLISH_CLIENT_SEND, allowed),
+                AclRule.allow(AclRule.Type.SUBSCRIBE_LITERAL, allowed));
+        admin.ensureRole(user, acls);
+        admin.ensureRole(user, acls); // idempotent
+        assertThat(admin.roleAcls(user)).hasValueSatisfying(a -> assertThat(a).containsExactlyInAnyOrderElementsOf(acls));
+        String password = UUID.randomUUID().toString();
+        admin.ensureClient(user, password, List.of(user));
+        assertThat(admin.client(user)).hasValueSatisfying(c -> assertThat(c.roles()).containsExactly(user));
+        assertThat(admin.clientNames()).contains(user, env.mqttAdminUser());
+
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        MqttClient c = tlsClient(password);
+        try {
+            c.subscribe(new MqttSubscription[]{new MqttSubscription(allowed, 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[]{(t, m) -> received.add(t + " " + new String(m.getPayload(), StandardCharsets.UTF_8))});
+            c.publish(allowed, "hello".getBytes(StandardCharsets.UTF_8), 1, false);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo(allowed + " hello");
+
+            // a forbidden subscription is refused with a failure reason code (>= 0x80)
+            var token = c.subscribe(new MqttSubscription[]{new MqttSubscription("#", 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[]{(t, m) -> received.add("wild " + t)});
+            assertThat(token.getReasonCodes()[0]).isGreaterThanOrEqualTo(0x80);
+
+            // a publish on a forbidden topic is not delivered (the admin watches it)
+            BlockingQueue<String> watched = new LinkedBlockingQueue<>();
+            MqttClient watcher = new MqttClient(env.mqttUrl(), "smoke-watch-" + id, new MemoryPersistence());
+            MqttConnectionOptions wo = new MqttConnectionOptions();
+            wo.setUserName(env.mqttAdminUser());
+            wo.setPassword(env.mqttAdminPassword().getBytes(StandardCharsets.UTF_8));
+            watcher.connect(wo);
+            try {
+                watcher.subscribe(new MqttSubscription[]{new MqttSubscription("smoke/" + id + "/#", 1)},
+                        new org.eclipse.paho.mqttv5.client.IMqttMessageListener[]{(t, m) -> watched.add(t)});
+                // Mosquitto answers PUBACK 0x87 (not authorized) and does not forward the message
+                MqttClient intruder = tlsClient(user + "-2", password);
+                try {
+                    intruder.publish("smoke/" + id + "/other", "x".getBytes(StandardCharsets.UTF_8), 1, false);
+                } catch (MqttException expected) {
+                    // refused: the broker did not accept the message
+                } finally {
+                    if (intruder.isConnected()) {
+                        intruder.disconnectForcibly(1000);
+                    }
+                    intruder.close(true);
+                }
+                c.publish(allowed, "marker".getBytes(StandardCharsets.UTF_8), 1, false);
+                assertThat(watched.poll(5, TimeUnit.SECONDS)).isEqualTo(allowed);
+                assertThat(watched.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            } finally {
+                watcher.disconnect();
+                watcher.close();
+            }
+        } finally {
+            if (c.isConnected()) {
+                c.disconnectForcibly(1000);
+            }
+            c.close(true);
+        }
+
+        // a wrong password is refused
+        assertThatThrownBy(() -> tlsClient("wrong")).isInstanceOf(MqttException.class);
+    }
+}

@@ -1,0 +1,51 @@
+package io.tenantry.core.broker;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Manages MQTT logins and topic ACLs in the broker. Port; {@code MosquittoDynsecBrokerAdmin} drives Mosquitto's
+ * dynamic-security plugin over {@code $CONTROL/dynamic-security/v1}. Every method is idempotent where the name
+ * says "ensure", so a reconciler may call it again after a partial failure.
+ * <p>
+ * Errors: {@link io.tenantry.core.error.UnavailableException} when the broker cannot be reached or does not
+ * answer in time (retriable); {@link BrokerCommandException} when the broker refused a command.
+ */
+public interface BrokerAdmin {
+    /** Creates or replaces a role so its ACLs are exactly {@code acls}. */
+    void ensureRole(String role, List<AclRule> acls);
+
+    /** Deletes a role; absent roles are fine. */
+    void deleteRole(String role);
+
+    /**
+     * Creates the client if absent (with {@code password} and {@code roles}); if present, sets its roles to
+     * exactly {@code roles}. The password is only set on creation; use {@link #setPassword} to rotate.
+     */
+    void ensureClient(String username, String password, List<String> roles);
+
+    /** Sets a client's password; takes effect at the next connect. */
+    void setPassword(String username, String password);
+
+    /** Enables a client's logins. */
+    void enableClient(String username);
+
+    /** Disables a client; the broker drops its current connections at once. */
+    void disableClient(String username);
+
+    /** Deletes a client (its connections are dropped); absent clients are fine. */
+    void deleteClient(String username);
+
+    /** The client, or empty when the broker has none of that name. */
+    Optional<BrokerClient> client(String username);
+
+    /** All client usernames the broker knows. */
+    Set<String> clientNames();
+
+    /** All role names the broker knows. */
+    Set<String> roleNames();
+
+    /** ACLs of a role, or empty when absent. */
+    Optional<List<AclRule>> roleAcls(String role);
+}

@@ -1,0 +1,43 @@
+package io.tenantry.core.timeseries;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LineProtocolTest {
+    @Test
+    void escapesPerTheLineProtocolReference() {
+        TreeMap<String, String> tags = new TreeMap<>(Map.of("locatario_id", "t-1", "site name", "a,b=c"));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("Volume Flow RateRMS", 32.5);
+        fields.put("k=v,x", 3L);
+        fields.put("ok", true);
+        fields.put("note", "say \"hi\" \\ there");
+        Point p = new Point("my meas,x", tags, fields, 1_500_000_000_000_000_000L);
+        assertThat(LineProtocol.toLine(p)).isEqualTo(
+                "my\\ meas\\,x,locatario_id=t-1,site\\ name=a\\,b\\=c "
+                        + "Volume\\ Flow\\ RateRMS=32.5,k\\=v\\,x=3i,note=\"say \\\"hi\\\" \\\\ there\",ok=true "
+                        + "1500000000000000000");
+    }
+
+    @Test
+    void floatsKeepTheirTypeAndPrecision() {
+        Point p = new Point("m", null, Map.of("a", 2.0, "b", 0.1 + 0.2, "c", 1.0e-7), 1);
+        assertThat(LineProtocol.toLine(p)).isEqualTo("m a=2.0,b=0.30000000000000004,c=1.0E-7 1");
+    }
+
+    @Test
+    void dropsEmptyTagsAndRejectsBadPoints() {
+        Point p = new Point("m", new TreeMap<>(Map.of("empty", "")), Map.of("v", 1L), 5);
+        assertThat(LineProtocol.toLine(p)).isEqualTo("m v=1i 5");
+        assertThatThrownBy(() -> new Point("m", null, Map.of(), 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Point("", null, Map.of("v", 1L), 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("m", null, Map.of("v", Double.NaN), 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
