@@ -47,6 +47,22 @@ public record StackEnv(Path repoRoot, Path envFile, Map<String, String> values) 
     public String influxUrl() { return get("TENANTRY_INFLUX_URL"); }
     public String influxAdminUser() { return get("TENANTRY_INFLUX_ADMIN_USER"); }
     public String influxAdminPassword() { return get("TENANTRY_INFLUX_ADMIN_PASSWORD"); }
+    public String ingestMqttUser() { return get("TENANTRY_INGEST_MQTT_USER"); }
+    public String ingestMqttPassword() { return get("TENANTRY_INGEST_MQTT_PASSWORD"); }
+    public String ingestInfluxUser() { return get("TENANTRY_INGEST_INFLUX_USER"); }
+    public String ingestInfluxPassword() { return get("TENANTRY_INGEST_INFLUX_PASSWORD"); }
+    public String jobsInfluxUser() { return get("TENANTRY_JOBS_INFLUX_USER"); }
+    public String jobsInfluxPassword() { return get("TENANTRY_JOBS_INFLUX_PASSWORD"); }
+    public String apiInfluxUser() { return get("TENANTRY_API_INFLUX_USER"); }
+    public String apiInfluxPassword() { return get("TENANTRY_API_INFLUX_PASSWORD"); }
+    /** Base64 AES-256 key for secrets waiting in the outbox. */
+    public String secretKey() { return get("TENANTRY_SECRET_KEY"); }
+
+    /**
+     * All values as Spring-style system properties source: the keys as they are (application.yml refers to
+     * them as {@code ${TENANTRY_PG_URL}} etc.).
+     */
+    public Map<String, String> asProperties() { return values; }
 
     /**
      * Runs {@code bin/stack <args>} (e.g. {@code stop mosquitto}) and waits up to 5 minutes.

@@ -1,0 +1,72 @@
+package io.tenantry.adapters.bootstrap;
+
+import io.tenantry.core.broker.AclRule;
+import io.tenantry.core.broker.BrokerAdmin;
+import io.tenantry.core.timeseries.BucketAdmin;
+import io.tenantry.core.timeseries.BucketAdmin.Access;
+import io.tenantry.core.timeseries.BucketAdmin.Grant;
+import io.tenantry.core.timeseries.SharedBuckets;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ensures what the platform needs before any tenant exists (issue 3, "What happens outside PostgreSQL"):
+ * the shared buckets ({@link SharedBuckets#ALL}) and least-privilege identities for the platform's own services,
+ * separate from the admin users:
+ * <ul>
+ *   <li>InfluxDB {@code ingest}: WRITE on {@code processo_raw} only;</li>
+ *   <li>InfluxDB {@code jobs} (quotas, downsampling, alerts): READ on raw, ALL on processed, 1m and metrics;</li>
+ *   <li>InfluxDB {@code api} (telemetry read-back behind the tenant-enforcing API): READ on raw, processed, 1m;</li>
+ *   <li>broker {@code ingest}: may subscribe to {@code $share/<group>/plc/+/+} and receive {@code plc/#}; may
+ *       publish nothing.</li>
+ * </ul>
+ * Idempotent; provisioning-api runs it at start-up and the reconciler re-runs it.
+ */
+public final class PlatformBootstrap {
+    /** The MQTT v5 shared-subscription group ingest instances join. */
+    public static final String INGEST_SHARE_GROUP = "ingest";
+    /** Topic filter ingest subscribes to: every device topic {@code plc/<slug>/<plc_id>}. */
+    public static final String INGEST_TOPIC_FILTER = "plc/+/+";
+
+    private PlatformBootstrap() {
+    }
+
+    /** A service credential: user name and password. */
+    public record Credential(String username, String password) {
+    }
+
+    /** Creates the shared buckets with their retention policies. */
+    public static void ensureBuckets(BucketAdmin buckets) {
+        SharedBuckets.ALL.forEach(buckets::ensureBucket);
+    }
+
+    /** Creates or updates the services' InfluxDB users with exactly their grants. */
+    public static void ensureInfluxUsers(BucketAdmin buckets, Credential ingest, Credential jobs, Credential api) {
+        buckets.ensureUser(ingest.username(), ingest.password(), Set.of(new Grant(SharedBuckets.RAW, Access.WRITE)));
+        buckets.ensureUser(jobs.username(), jobs.password(), Set.of(
+                new Grant(SharedBuckets.RAW, Access.READ),
+                new Grant(SharedBuckets.PROCESSED, Access.ALL),
+                new Grant(SharedBuckets.ONE_MINUTE, Access.ALL),
+                new Grant(SharedBuckets.PLATFORM_METRICS, Access.ALL)));
+        buckets.ensureUser(api.username(), api.password(), Set.of(
+                new Grant(SharedBuckets.RAW, Access.READ),
+                new Grant(SharedBuckets.PROCESSED, Access.READ),
+                new Grant(SharedBuckets.ONE_MINUTE, Access.READ)));
+    }
+
+    /** The ingest service's broker role: subscribe to the shared device topics and receive them; nothing else. */
+    public static List<AclRule> ingestAcls() {
+        return List.of(
+                AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, "$share/" + INGEST_SHARE_GROUP + "/" + INGEST_TOPIC_FILTER),
+                AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, INGEST_TOPIC_FILTER),
+                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, "plc/#"));
+    }
+
+    /** Creates or updates the ingest service's broker client and role (role name = username). */
+    public static void ensureIngestBrokerClient(BrokerAdmin broker, Credential ingest) {
+        broker.ensureRole(ingest.username(), ingestAcls());
+        broker.ensureClient(ingest.username(), ingest.password(), List.of(ingest.username()));
+        broker.setPassword(ingest.username(), ingest.password()); // keep it equal to the configured secret
+    }
+}
