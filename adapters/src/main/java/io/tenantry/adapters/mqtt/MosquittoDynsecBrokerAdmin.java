@@ -51,15 +51,16 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final MqttClient client;
+    private final MqttConnectionOptions options;
     private final Duration timeout;
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
     /**
-     * Connects (and keeps reconnecting) to the broker's internal listener as the dynsec admin client.
+     * Connects (and keeps reconnecting) to the broker's internal listener as the dynsec admin client. When the
+     * broker is down at construction, the first command that finds it back connects.
      *
      * @param serverUri e.g. {@code tcp://127.0.0.1:1883}
      * @param timeout   how long one command may take before {@link UnavailableException}
-     * @throws UnavailableException when the first connect fails
      */
     public MosquittoDynsecBrokerAdmin(String serverUri, String username, String password, Duration timeout) {
         this.timeout = timeout;
@@ -67,17 +68,28 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
             client = new MqttClient(serverUri, "tenantry-dynsec-" + UUID.randomUUID(), new MemoryPersistence());
             client.setTimeToWait(timeout.toMillis());
             client.setCallback(new Callback());
-            MqttConnectionOptions o = new MqttConnectionOptions();
+            options = new MqttConnectionOptions();
+            MqttConnectionOptions o = options;
             o.setUserName(username);
             o.setPassword(password.getBytes(StandardCharsets.UTF_8));
             o.setCleanStart(true);
             o.setAutomaticReconnect(true);
             o.setAutomaticReconnectDelay(1, 5);
             o.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
-            client.connect(o);
-            subscribe();
         } catch (MqttException e) {
-            throw new UnavailableException("broker:unavailable", "cannot connect to the broker at " + serverUri + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid broker URI " + serverUri + ": " + e.getMessage(), e);
+        }
+        try {
+            connect();
+        } catch (MqttException e) {
+            log.warn("broker at {} not reachable yet ({}); will connect on first use", serverUri, e.getMessage());
+        }
+    }
+
+    private synchronized void connect() throws MqttException {
+        if (!client.isConnected()) {
+            client.connect(options);
+            subscribe();
         }
     }
 
@@ -151,7 +163,11 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
         String name = cmd.path("command").asString();
         try {
             if (!client.isConnected()) {
-                throw new UnavailableException("broker:unavailable", "broker not connected (" + name + ")");
+                try {
+                    connect();
+                } catch (MqttException e) {
+                    throw new UnavailableException("broker:unavailable", "broker not connected (" + name + "): " + e.getMessage(), e);
+                }
             }
             client.publish(CONTROL, JSON.writeValueAsBytes(envelope), 1, false);
             JsonNode r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

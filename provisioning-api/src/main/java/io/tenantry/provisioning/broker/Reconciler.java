@@ -1,0 +1,134 @@
+package io.tenantry.provisioning.broker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tenantry.adapters.bootstrap.PlatformBootstrap;
+import io.tenantry.adapters.bootstrap.PlatformBootstrap.Credential;
+import io.tenantry.core.broker.BrokerAdmin;
+import io.tenantry.core.timeseries.BucketAdmin;
+import io.tenantry.provisioning.config.ProvisioningProperties;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
+
+/**
+ * Re-applies the desired state from PostgreSQL to the broker and InfluxDB, at start-up and every
+ * {@code tenantry.reconciler.interval} (default 30 s), so a failure between the three systems never leaves them
+ * disagreeing for long:
+ * <ol>
+ *   <li>platform bootstrap: shared buckets, service users with their grants, the ingest broker login;</li>
+ *   <li>pending outbox entries;</li>
+ *   <li>every tenant login in PostgreSQL is synced ({@link BrokerSync}); broker logins and roles named
+ *       {@code t_*} that PostgreSQL does not know are deleted.</li>
+ * </ol>
+ * Drift it fixed is logged, counted ({@code tenantry.reconciler.drift}) and kept in {@link #lastReport()}.
+ */
+@Component
+public class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    private final DSLContext dsl;
+    private final BrokerAdmin broker;
+    private final BucketAdmin buckets;
+    private final BrokerSync sync;
+    private final OutboxProcessor outbox;
+    private final ProvisioningProperties props;
+    private final Counter driftCounter;
+    private final AtomicReference<ReconcileReport> last = new AtomicReference<>();
+
+    public Reconciler(DSLContext dsl, BrokerAdmin broker, BucketAdmin buckets, BrokerSync sync, OutboxProcessor outbox,
+                      ProvisioningProperties props, MeterRegistry meters) {
+        this.dsl = dsl;
+        this.broker = broker;
+        this.buckets = buckets;
+        this.sync = sync;
+        this.outbox = outbox;
+        this.props = props;
+        this.driftCounter = Counter.builder("tenantry.reconciler.drift").description("changes the reconciler had to make")
+                .register(meters);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void atStartup() {
+        scheduled();
+    }
+
+    @Scheduled(fixedDelayString = "${tenantry.reconciler.interval:30s}", initialDelayString = "${tenantry.reconciler.interval:30s}")
+    void scheduled() {
+        if (!props.reconciler().enabled()) {
+            return;
+        }
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            log.warn("reconciliation failed: {}", e.getMessage());
+        }
+    }
+
+    /** Runs one full reconciliation now. */
+    public synchronized ReconcileReport reconcile() {
+        Instant start = Instant.now();
+        List<String> drift = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int logins = 0;
+        try {
+            PlatformBootstrap.ensureBuckets(buckets);
+            var ix = props.influx();
+            PlatformBootstrap.ensureInfluxUsers(buckets, new Credential(ix.ingestUser(), ix.ingestPassword()),
+                    new Credential(ix.jobsUser(), ix.jobsPassword()), new Credential(ix.apiUser(), ix.apiPassword()));
+        } catch (RuntimeException e) {
+            problems.add("InfluxDB bootstrap: " + e.getMessage());
+        }
+        try {
+            PlatformBootstrap.ensureIngestBrokerClient(broker,
+                    new Credential(props.mqtt().ingestUser(), props.mqtt().ingestPassword()));
+            outbox.processDue();
+            Set<String> desired = new HashSet<>(dsl.select(MQTT_CREDENTIALS.USERNAME).from(MQTT_CREDENTIALS)
+                    .fetch(MQTT_CREDENTIALS.USERNAME));
+            for (String u : desired) {
+                drift.addAll(sync.apply(u, null));
+                logins++;
+            }
+            for (String u : broker.clientNames()) {
+                if (u.startsWith("t_") && !desired.contains(u)) {
+                    drift.addAll(sync.apply(u, null));
+                    logins++;
+                }
+            }
+            for (String r : broker.roleNames()) {
+                if (r.startsWith("t_") && !desired.contains(r)) {
+                    broker.deleteRole(r);
+                    drift.add("deleted orphan role " + r);
+                }
+            }
+        } catch (RuntimeException e) {
+            problems.add("broker: " + e.getMessage());
+        }
+        ReconcileReport report = new ReconcileReport(start, logins, drift, problems,
+                java.time.Duration.between(start, Instant.now()).toMillis());
+        driftCounter.increment(drift.size());
+        if (!drift.isEmpty() || !problems.isEmpty()) {
+            log.info("reconciliation fixed {} drift(s): {}; problems: {}", drift.size(), drift, problems);
+        }
+        last.set(report);
+        return report;
+    }
+
+    /** The last report, or null before the first run. */
+    public ReconcileReport lastReport() {
+        return last.get();
+    }
+}

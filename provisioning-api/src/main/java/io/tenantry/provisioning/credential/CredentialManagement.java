@@ -1,0 +1,165 @@
+package io.tenantry.provisioning.credential;
+
+import io.tenantry.core.error.ConflictException;
+import io.tenantry.core.id.DeviceId;
+import io.tenantry.core.id.MqttNames;
+import io.tenantry.core.id.PlcId;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.TenantSlug;
+import io.tenantry.db.jooq.tables.records.DevicesRecord;
+import io.tenantry.db.jooq.tables.records.TenantsRecord;
+import io.tenantry.provisioning.audit.AuditLog;
+import io.tenantry.provisioning.auth.Actor;
+import io.tenantry.provisioning.broker.Outbox;
+import io.tenantry.provisioning.broker.OutboxProcessor;
+import io.tenantry.provisioning.config.ProvisioningProperties;
+import io.tenantry.provisioning.device.DeviceManagement;
+import io.tenantry.provisioning.tenant.TenantManagement;
+import io.tenantry.provisioning.tenant.TenantStatus;
+import org.jooq.DSLContext;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.stereotype.Service;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
+import static io.tenantry.db.jooq.Tables.OUTBOX;
+
+/**
+ * Issues and rotates MQTT credentials (note 000 "create/rotate credential device"; note 003 §4 usernames): a
+ * device login {@code t_<slug>_<plc_id>} bound to its topic, and a tenant service login {@code t_<slug>_svc}
+ * that may read {@code plc/<slug>/#}. Issuing again rotates: the broker gets the new password and drops sessions
+ * that used the old one. Only a bcrypt hash is stored; the new password reaches the broker through the outbox.
+ */
+@Service
+public class CredentialManagement {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final DSLContext dsl;
+    private final AuditLog audit;
+    private final Outbox outbox;
+    private final OutboxProcessor processor;
+    private final ProvisioningProperties props;
+    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(10);
+
+    public CredentialManagement(DSLContext dsl, AuditLog audit, Outbox outbox, OutboxProcessor processor,
+                                ProvisioningProperties props) {
+        this.dsl = dsl;
+        this.audit = audit;
+        this.outbox = outbox;
+        this.processor = processor;
+        this.props = props;
+    }
+
+    /**
+     * Issues (or rotates) the device's credential.
+     *
+     * @throws io.tenantry.core.error.NotFoundException for another tenant's device
+     * @throws ConflictException when the tenant is terminated
+     */
+    public IssuedCredential issueForDevice(Actor actor, String requestId, TenantId tenant, DeviceId device) {
+        actor.requireDeviceAdmin(tenant);
+        String password = newPassword();
+        String[] out = new String[2];
+        dsl.transaction(c -> {
+            DSLContext tx = c.dsl();
+            TenantsRecord t = lockUsable(tx, tenant);
+            DevicesRecord d = DeviceManagement.record(tx, tenant, device);
+            TenantSlug slug = TenantSlug.of(t.getSlug());
+            PlcId plc = PlcId.of(d.getPlcId());
+            boolean rotated = store(tx, tenant, device, d.getMqttUsername(), password);
+            audit.append(tx, actor, tenant, rotated ? "credential.rotated" : "credential.issued", "mqtt:" + d.getMqttUsername(),
+                    requestId, Map.of("device", device.toString()));
+            out[0] = d.getMqttUsername();
+            out[1] = MqttNames.telemetryTopic(slug, plc);
+        });
+        return issued(out[0], password, out[1]);
+    }
+
+    /** Issues (or rotates) the tenant service login {@code t_<slug>_svc}, which may read {@code plc/<slug>/#}. */
+    public IssuedCredential issueForTenantService(Actor actor, String requestId, TenantId tenant) {
+        actor.requireDeviceAdmin(tenant);
+        String password = newPassword();
+        String[] out = new String[2];
+        dsl.transaction(c -> {
+            DSLContext tx = c.dsl();
+            TenantsRecord t = lockUsable(tx, tenant);
+            TenantSlug slug = TenantSlug.of(t.getSlug());
+            String username = MqttNames.serviceUsername(slug);
+            boolean rotated = store(tx, tenant, null, username, password);
+            audit.append(tx, actor, tenant, rotated ? "credential.rotated" : "credential.issued", "mqtt:" + username,
+                    requestId, Map.of("service", "true"));
+            out[0] = username;
+            out[1] = MqttNames.tenantTopicFilter(slug);
+        });
+        return issued(out[0], password, out[1]);
+    }
+
+    private TenantsRecord lockUsable(DSLContext tx, TenantId tenant) {
+        TenantsRecord t = TenantManagement.lock(tx, tenant);
+        if (TenantStatus.TERMINATED.name().equals(t.getStatus())) {
+            throw new ConflictException("provisioning:tenant.terminated", "tenant " + tenant + " is terminated");
+        }
+        return t;
+    }
+
+    /** Upserts the hash and queues the broker change; true when it replaced an earlier password. */
+    private boolean store(DSLContext tx, TenantId tenant, DeviceId device, String username, String password) {
+        var now = TenantManagement.now();
+        boolean existed = tx.fetchExists(MQTT_CREDENTIALS, MQTT_CREDENTIALS.USERNAME.eq(username));
+        String hash = bcrypt.encode(password);
+        if (existed) {
+            tx.update(MQTT_CREDENTIALS).set(MQTT_CREDENTIALS.PASSWORD_HASH, hash).set(MQTT_CREDENTIALS.ROTATED_AT, now)
+                    .where(MQTT_CREDENTIALS.USERNAME.eq(username)).execute();
+        } else {
+            tx.insertInto(MQTT_CREDENTIALS)
+                    .set(MQTT_CREDENTIALS.USERNAME, username)
+                    .set(MQTT_CREDENTIALS.TENANT_ID, tenant.value())
+                    .set(MQTT_CREDENTIALS.DEVICE_ID, device == null ? null : device.value())
+                    .set(MQTT_CREDENTIALS.PASSWORD_HASH, hash)
+                    .set(MQTT_CREDENTIALS.CREATED_AT, now)
+                    .set(MQTT_CREDENTIALS.ROTATED_AT, now)
+                    .execute();
+        }
+        outbox.enqueueBrokerSync(tx, tenant, username, password);
+        return existed;
+    }
+
+    /** Applies the outbox now (the broker usually has the login before the response leaves) and reports. */
+    private IssuedCredential issued(String username, String password, String topic) {
+        try {
+            processor.processDue();
+        } catch (RuntimeException ignored) {
+            // the outbox keeps it; the scheduler retries
+        }
+        boolean pending = dsl.fetchExists(OUTBOX, OUTBOX.AGGREGATE_ID.eq(username).and(OUTBOX.DONE_AT.isNull()));
+        return new IssuedCredential(username, password, topic, props.mqtt().deviceUrl(), caPem(),
+                pending ? "pending" : "applied");
+    }
+
+    /** Verifies a password against the stored hash (for tests and support tooling). */
+    public boolean matches(String username, String password) {
+        String hash = dsl.select(MQTT_CREDENTIALS.PASSWORD_HASH).from(MQTT_CREDENTIALS)
+                .where(MQTT_CREDENTIALS.USERNAME.eq(username)).fetchOne(MQTT_CREDENTIALS.PASSWORD_HASH);
+        return hash != null && bcrypt.matches(password, hash);
+    }
+
+    private String caPem() {
+        try {
+            return Files.readString(props.mqtt().caFile(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read broker CA " + props.mqtt().caFile(), e);
+        }
+    }
+
+    private static String newPassword() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+}

@@ -1,0 +1,253 @@
+package io.tenantry.provisioning.device;
+
+import io.tenantry.core.error.ConflictException;
+import io.tenantry.core.error.FieldError;
+import io.tenantry.core.error.InvalidInputException;
+import io.tenantry.core.error.LimitExceededException;
+import io.tenantry.core.error.NotFoundException;
+import io.tenantry.core.id.DeviceId;
+import io.tenantry.core.id.MqttNames;
+import io.tenantry.core.id.PlcId;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.TenantSlug;
+import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.db.jooq.tables.records.DevicesRecord;
+import io.tenantry.db.jooq.tables.records.TenantsRecord;
+import io.tenantry.provisioning.audit.AuditLog;
+import io.tenantry.provisioning.auth.Actor;
+import io.tenantry.provisioning.broker.Outbox;
+import io.tenantry.provisioning.tenant.Plan;
+import io.tenantry.provisioning.tenant.TenantManagement;
+import io.tenantry.provisioning.tenant.TenantStatus;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import static io.tenantry.db.jooq.Tables.DEVICES;
+import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
+
+/**
+ * Device use cases (design note 003 §3, §4; issue 3): create within the plan's device limit (§7), list, read,
+ * change, deactivate and delete. The broker follows through the outbox: deactivating disables the device's
+ * login, deleting removes it.
+ */
+@Service
+public class DeviceManagement {
+    /** Device types of note 003 §3. */
+    public static final Set<String> TYPES = Set.of("siemens_s7", "modbus_tcp", "opcua");
+    /** Tag keys a device may not set: the platform sets them on every point. */
+    public static final Set<String> RESERVED_TAGS = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
+    private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final DSLContext dsl;
+    private final AuditLog audit;
+    private final Outbox outbox;
+
+    public DeviceManagement(DSLContext dsl, AuditLog audit, Outbox outbox) {
+        this.dsl = dsl;
+        this.audit = audit;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Creates an active device.
+     *
+     * @throws InvalidInputException  field by field (plcId rule, type, tags)
+     * @throws ConflictException      plcId taken in the tenant, username taken, or tenant not ACTIVE
+     * @throws LimitExceededException {@code provisioning:plan.device-limit} when the plan's device count is reached
+     */
+    public Device create(Actor actor, String requestId, TenantId tenant, String plcId, String type, Map<String, String> tags) {
+        actor.requireDeviceAdmin(tenant);
+        List<FieldError> errors = new ArrayList<>();
+        PlcId plc = null;
+        try {
+            plc = PlcId.of(plcId);
+            if ("svc".equals(plcId)) {
+                errors.add(new FieldError("plcId", "'svc' is reserved for the tenant service login", plcId));
+            }
+        } catch (InvalidInputException e) {
+            errors.addAll(e.fieldErrors());
+        }
+        if (type == null || !TYPES.contains(type)) {
+            errors.add(new FieldError("type", "must be one of siemens_s7, modbus_tcp, opcua", type));
+        }
+        validateTags(tags, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("provisioning:device.invalid", "the device is invalid", errors);
+        }
+        PlcId finalPlc = plc;
+        try {
+            return dsl.transactionResult(c -> {
+                DSLContext tx = c.dsl();
+                TenantsRecord t = TenantManagement.lock(tx, tenant);
+                if (!TenantStatus.ACTIVE.name().equals(t.getStatus())) {
+                    throw new ConflictException("provisioning:tenant.not-active", "tenant is " + t.getStatus());
+                }
+                Plan plan = TenantManagement.plan(tx, t.getPlan());
+                int count = tx.fetchCount(DEVICES, DEVICES.TENANT_ID.eq(tenant.value()));
+                if (count >= plan.maxDevices()) {
+                    throw new LimitExceededException("provisioning:plan.device-limit",
+                            "plan " + plan.code() + " allows " + plan.maxDevices() + " devices (limit 'devices' reached: "
+                                    + count + " of " + plan.maxDevices() + ")");
+                }
+                TenantSlug slug = TenantSlug.of(t.getSlug());
+                var now = TenantManagement.now();
+                DevicesRecord r = tx.newRecord(DEVICES);
+                r.setId(DeviceId.random().value());
+                r.setTenantId(tenant.value());
+                r.setPlcId(finalPlc.value());
+                r.setType(type);
+                r.setTags(JSONB.valueOf(JSON.writeValueAsString(new TreeMap<>(tags == null ? Map.of() : tags))));
+                r.setActive(true);
+                r.setMqttUsername(MqttNames.deviceUsername(slug, finalPlc));
+                r.setCreatedAt(now);
+                r.setUpdatedAt(now);
+                r.store();
+                audit.append(tx, actor, tenant, "device.created", "device:" + r.getId(), requestId,
+                        Map.of("plcId", finalPlc.value(), "type", type));
+                Outbox.notifyDirectory(tx, tenant);
+                return toDevice(r, slug);
+            });
+        } catch (RuntimeException e) {
+            if (TenantManagement.isUniqueViolation(e)) {
+                throw new ConflictException("provisioning:device.plc-id-taken",
+                        "plcId '" + plcId + "' is taken (in this tenant, or its MQTT username t_<slug>_<plc_id> is in use)",
+                        List.of(new FieldError("plcId", "already taken", plcId)));
+            }
+            throw e;
+        }
+    }
+
+    /** Devices of a tenant the caller may see. */
+    public List<Device> list(Actor actor, TenantId tenant) {
+        actor.requireVisible(tenant);
+        TenantSlug slug = TenantManagement.find(dsl, tenant).slug();
+        return dsl.selectFrom(DEVICES).where(DEVICES.TENANT_ID.eq(tenant.value())).orderBy(DEVICES.PLC_ID)
+                .fetch(r -> toDevice(r, slug));
+    }
+
+    /** @throws NotFoundException when absent, or the tenant or device is not the caller's */
+    public Device get(Actor actor, TenantId tenant, DeviceId id) {
+        actor.requireVisible(tenant);
+        TenantSlug slug = TenantManagement.find(dsl, tenant).slug();
+        return toDevice(record(dsl, tenant, id), slug);
+    }
+
+    /**
+     * Changes type, tags, active flag or firmware version (null = unchanged). Deactivating disables the device's
+     * broker login; reactivating enables it.
+     */
+    public Device update(Actor actor, String requestId, TenantId tenant, DeviceId id, String type, Map<String, String> tags,
+                         Boolean active, String firmwareVersion) {
+        actor.requireDeviceAdmin(tenant);
+        List<FieldError> errors = new ArrayList<>();
+        if (type != null && !TYPES.contains(type)) {
+            errors.add(new FieldError("type", "must be one of siemens_s7, modbus_tcp, opcua", type));
+        }
+        if (tags != null) {
+            validateTags(tags, errors);
+        }
+        if (firmwareVersion != null && firmwareVersion.length() > 64) {
+            errors.add(new FieldError("firmwareVersion", "at most 64 characters", firmwareVersion));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("provisioning:device.invalid", "the change is invalid", errors);
+        }
+        return dsl.transactionResult(c -> {
+            DSLContext tx = c.dsl();
+            TenantsRecord t = TenantManagement.lock(tx, tenant);
+            DevicesRecord r = record(tx, tenant, id);
+            boolean activeChanged = active != null && active != r.getActive();
+            if (type != null) {
+                r.setType(type);
+            }
+            if (tags != null) {
+                r.setTags(JSONB.valueOf(JSON.writeValueAsString(new TreeMap<>(tags))));
+            }
+            if (active != null) {
+                r.setActive(active);
+            }
+            if (firmwareVersion != null) {
+                r.setFirmwareVersion(firmwareVersion);
+            }
+            r.setUpdatedAt(TenantManagement.now());
+            r.store();
+            if (activeChanged && credentialExists(tx, r.getMqttUsername())) {
+                outbox.enqueueBrokerSync(tx, tenant, r.getMqttUsername(), null);
+            }
+            audit.append(tx, actor, tenant, "device.updated", "device:" + id, requestId,
+                    Map.of("active", String.valueOf(r.getActive()), "type", r.getType()));
+            Outbox.notifyDirectory(tx, tenant);
+            return toDevice(r, TenantSlug.of(t.getSlug()));
+        });
+    }
+
+    /** Deletes a device, its credential and (through the outbox) its broker login and role. */
+    public void delete(Actor actor, String requestId, TenantId tenant, DeviceId id) {
+        actor.requireDeviceAdmin(tenant);
+        dsl.transaction(c -> {
+            DSLContext tx = c.dsl();
+            TenantManagement.lock(tx, tenant);
+            DevicesRecord r = record(tx, tenant, id);
+            tx.deleteFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.DEVICE_ID.eq(id.value())).execute();
+            r.delete();
+            outbox.enqueueBrokerSync(tx, tenant, r.getMqttUsername(), null);
+            audit.append(tx, actor, tenant, "device.deleted", "device:" + id, requestId, Map.of("plcId", r.getPlcId()));
+            Outbox.notifyDirectory(tx, tenant);
+        });
+    }
+
+    /** The device row of {@code tenant}; 404 when it belongs to another tenant. */
+    public static DevicesRecord record(DSLContext ctx, TenantId tenant, DeviceId id) {
+        DevicesRecord r = ctx.selectFrom(DEVICES).where(DEVICES.ID.eq(id.value())).and(DEVICES.TENANT_ID.eq(tenant.value())).fetchOne();
+        if (r == null) {
+            throw new NotFoundException("provisioning:device.not-found", "device " + id + " not found");
+        }
+        return r;
+    }
+
+    private static boolean credentialExists(DSLContext tx, String username) {
+        return tx.fetchExists(MQTT_CREDENTIALS, MQTT_CREDENTIALS.USERNAME.eq(username));
+    }
+
+    private static void validateTags(Map<String, String> tags, List<FieldError> errors) {
+        if (tags == null) {
+            return;
+        }
+        if (tags.size() > 20) {
+            errors.add(new FieldError("tags", "at most 20 tags", tags.size()));
+        }
+        tags.forEach((k, v) -> {
+            if (k == null || !TAG_KEY.matcher(k).matches()) {
+                errors.add(new FieldError("tags." + k, "tag keys must match [A-Za-z0-9_.-]{1,64}", k));
+            } else if (RESERVED_TAGS.contains(k)) {
+                errors.add(new FieldError("tags." + k, "reserved: the platform sets it on every point", k));
+            }
+            if (v == null || v.isEmpty() || v.length() > 128) {
+                errors.add(new FieldError("tags." + k, "tag values must be 1 to 128 characters", v));
+            }
+        });
+    }
+
+    static Device toDevice(DevicesRecord r, TenantSlug slug) {
+        Map<String, String> tags = r.getTags() == null ? Map.of()
+                : JSON.readValue(r.getTags().data(), new TypeReference<TreeMap<String, String>>() {
+                });
+        PlcId plc = PlcId.of(r.getPlcId());
+        return new Device(DeviceId.of(r.getId()), TenantId.of(r.getTenantId()), plc, r.getType(), tags, r.getActive(),
+                r.getLastSeenAt(), r.getFirmwareVersion(), r.getMqttUsername(), MqttNames.telemetryTopic(slug, plc),
+                r.getCreatedAt(), r.getUpdatedAt());
+    }
+
+}

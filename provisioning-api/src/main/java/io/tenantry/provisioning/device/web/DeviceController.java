@@ -1,0 +1,143 @@
+package io.tenantry.provisioning.device.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.tenantry.core.id.DeviceId;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.provisioning.auth.Actor;
+import io.tenantry.provisioning.broker.OutboxProcessor;
+import io.tenantry.provisioning.credential.CredentialManagement;
+import io.tenantry.provisioning.credential.IssuedCredential;
+import io.tenantry.provisioning.device.Device;
+import io.tenantry.provisioning.device.DeviceManagement;
+import io.tenantry.provisioning.web.Blocking;
+import io.tenantry.provisioning.web.RequestIds;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/tenants/{tenantId}/devices} and their MQTT credentials, plus the tenant service credential.
+ * The tenant comes from the path and must match the token's (404 otherwise).
+ */
+@RestController
+@RequestMapping("/api/v1/tenants/{tenantId}")
+@SecurityRequirement(name = "bearer")
+public class DeviceController {
+    private final DeviceManagement devices;
+    private final CredentialManagement credentials;
+    private final OutboxProcessor processor;
+
+    public DeviceController(DeviceManagement devices, CredentialManagement credentials, OutboxProcessor processor) {
+        this.devices = devices;
+        this.credentials = credentials;
+        this.processor = processor;
+    }
+
+    /** Body of {@code POST /devices}. */
+    public record CreateDevice(String plcId, String type, Map<String, String> tags) {
+    }
+
+    /** Body of {@code PATCH /devices/{id}}; absent fields stay unchanged. */
+    public record UpdateDevice(String type, Map<String, String> tags, Boolean active, String firmwareVersion) {
+    }
+
+    /** MQTT identity of a device: username and the one topic it may publish on. */
+    public record Mqtt(String username, String topic) {
+    }
+
+    /** A device as the API shows it. */
+    public record DeviceView(UUID id, UUID tenantId, String plcId, String type, Map<String, String> tags, boolean active,
+                             OffsetDateTime lastSeenAt, String firmwareVersion, Mqtt mqtt, OffsetDateTime createdAt,
+                             OffsetDateTime updatedAt) {
+        static DeviceView of(Device d) {
+            return new DeviceView(d.id().value(), d.tenantId().value(), d.plcId().value(), d.type(), d.tags(), d.active(),
+                    d.lastSeenAt(), d.firmwareVersion(), new Mqtt(d.mqttUsername(), d.mqttTopic()), d.createdAt(), d.updatedAt());
+        }
+    }
+
+    @Operation(summary = "Create a device (owner, staff, platform_admin); limited by the plan")
+    @PostMapping("/devices")
+    public Mono<ResponseEntity<DeviceView>> create(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId,
+                                                   @RequestBody CreateDevice body, ServerWebExchange ex) {
+        return Blocking.call(() -> devices.create(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId), body.plcId(),
+                        body.type(), body.tags()))
+                .map(d -> ResponseEntity.created(URI.create("/api/v1/tenants/" + tenantId + "/devices/" + d.id()))
+                        .body(DeviceView.of(d)));
+    }
+
+    @Operation(summary = "List the tenant's devices")
+    @GetMapping("/devices")
+    public Mono<List<DeviceView>> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId) {
+        return Blocking.call(() -> devices.list(Actor.from(jwt), TenantId.of(tenantId)).stream().map(DeviceView::of).toList());
+    }
+
+    @Operation(summary = "Read one device")
+    @GetMapping("/devices/{deviceId}")
+    public Mono<DeviceView> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId) {
+        return Blocking.call(() -> DeviceView.of(devices.get(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId))));
+    }
+
+    @Operation(summary = "Change type, tags, active flag or firmware version; deactivating disables the MQTT login")
+    @PatchMapping("/devices/{deviceId}")
+    public Mono<DeviceView> update(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId,
+                                   @RequestBody UpdateDevice body, ServerWebExchange ex) {
+        return Blocking.call(() -> {
+            DeviceView v = DeviceView.of(devices.update(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId),
+                    DeviceId.of(deviceId), body.type(), body.tags(), body.active(), body.firmwareVersion()));
+            applyQuietly();
+            return v;
+        });
+    }
+
+    @Operation(summary = "Delete a device and its MQTT login")
+    @DeleteMapping("/devices/{deviceId}")
+    public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId,
+                                             @PathVariable UUID deviceId, ServerWebExchange ex) {
+        return Blocking.call(() -> {
+            devices.delete(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId));
+            applyQuietly();
+            return ResponseEntity.noContent().<Void>build();
+        });
+    }
+
+    @Operation(summary = "Issue or rotate the device's MQTT credential; the password is shown once")
+    @PostMapping("/devices/{deviceId}/credentials")
+    public Mono<ResponseEntity<IssuedCredential>> credential(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId,
+                                                             @PathVariable UUID deviceId, ServerWebExchange ex) {
+        return Blocking.call(() -> ResponseEntity.status(201).body(credentials.issueForDevice(Actor.from(jwt),
+                RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId))));
+    }
+
+    @Operation(summary = "Issue or rotate the tenant service login t_<slug>_svc, which may read plc/<slug>/#")
+    @PostMapping("/service-credentials")
+    public Mono<ResponseEntity<IssuedCredential>> serviceCredential(@AuthenticationPrincipal Jwt jwt,
+                                                                    @PathVariable UUID tenantId, ServerWebExchange ex) {
+        return Blocking.call(() -> ResponseEntity.status(201).body(credentials.issueForTenantService(Actor.from(jwt),
+                RequestIds.of(ex), TenantId.of(tenantId))));
+    }
+
+    private void applyQuietly() {
+        try {
+            processor.processDue();
+        } catch (RuntimeException ignored) {
+            // stays in the outbox; retried by the scheduler
+        }
+    }
+}

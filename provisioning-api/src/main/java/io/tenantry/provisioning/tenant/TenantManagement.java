@@ -1,0 +1,253 @@
+package io.tenantry.provisioning.tenant;
+
+import io.tenantry.core.error.ConflictException;
+import io.tenantry.core.error.FieldError;
+import io.tenantry.core.error.InvalidInputException;
+import io.tenantry.core.error.NotFoundException;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.TenantSlug;
+import io.tenantry.db.jooq.tables.records.TenantsRecord;
+import io.tenantry.provisioning.audit.AuditLog;
+import io.tenantry.provisioning.auth.Actor;
+import io.tenantry.provisioning.broker.Outbox;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.springframework.stereotype.Service;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
+import static io.tenantry.db.jooq.Tables.PLANS;
+import static io.tenantry.db.jooq.Tables.TENANTS;
+
+/**
+ * Tenant use cases: create, read, rename, change plan, and the lifecycle of design note 003 §11
+ * (suspend: block broker logins; activate; terminate: delete broker logins and roles). Every mutation writes an
+ * audit event and, where the broker must follow, an outbox entry, in the same PostgreSQL transaction; the change
+ * reaches the broker after commit (and is retried until it does).
+ */
+@Service
+public class TenantManagement {
+    private final DSLContext dsl;
+    private final AuditLog audit;
+    private final Outbox outbox;
+
+    public TenantManagement(DSLContext dsl, AuditLog audit, Outbox outbox) {
+        this.dsl = dsl;
+        this.audit = audit;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Creates an ACTIVE tenant.
+     *
+     * @throws InvalidInputException field by field (slug rule, name length, unknown plan)
+     * @throws ConflictException     {@code provisioning:tenant.slug-taken} when the slug exists
+     */
+    public Tenant create(Actor actor, String requestId, String slug, String name, String plan) {
+        actor.requirePlatformAdmin();
+        List<FieldError> errors = new ArrayList<>();
+        TenantSlug s = null;
+        try {
+            s = TenantSlug.of(slug);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.fieldErrors());
+        }
+        validateName(name, errors);
+        validatePlan(plan, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("provisioning:tenant.invalid", "the tenant is invalid", errors);
+        }
+        TenantSlug finalSlug = s;
+        try {
+            return dsl.transactionResult(c -> {
+                DSLContext tx = c.dsl();
+                OffsetDateTime now = now();
+                TenantId id = TenantId.random();
+                TenantsRecord r = tx.newRecord(TENANTS);
+                r.setId(id.value());
+                r.setSlug(finalSlug.value());
+                r.setName(name.trim());
+                r.setStatus(TenantStatus.ACTIVE.name());
+                r.setPlan(plan);
+                r.setCreatedAt(now);
+                r.setUpdatedAt(now);
+                r.store();
+                audit.append(tx, actor, id, "tenant.created", "tenant:" + id, requestId,
+                        Map.of("slug", finalSlug.value(), "plan", plan));
+                Outbox.notifyDirectory(tx, id);
+                return toTenant(r);
+            });
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw new ConflictException("provisioning:tenant.slug-taken", "slug '" + slug + "' is taken",
+                        List.of(new FieldError("slug", "already taken", slug)));
+            }
+            throw e;
+        }
+    }
+
+    /** Tenants the caller may see: all for platform admins, otherwise the caller's own. */
+    public List<Tenant> list(Actor actor) {
+        var q = dsl.selectFrom(TENANTS);
+        if (!actor.isPlatformAdmin()) {
+            if (actor.tenantId().isEmpty()) {
+                return List.of();
+            }
+            return q.where(TENANTS.ID.eq(actor.tenantId().get().value())).fetch(TenantManagement::toTenant);
+        }
+        return q.orderBy(TENANTS.CREATED_AT).fetch(TenantManagement::toTenant);
+    }
+
+    /** @throws NotFoundException when absent or not the caller's */
+    public Tenant get(Actor actor, TenantId id) {
+        actor.requireVisible(id);
+        return find(dsl, id);
+    }
+
+    /**
+     * Changes name and/or plan (null = unchanged). Platform admins only. A plan below the tenant's current device
+     * count is refused.
+     */
+    public Tenant update(Actor actor, String requestId, TenantId id, String name, String plan) {
+        actor.requireVisible(id);
+        actor.requirePlatformAdmin();
+        List<FieldError> errors = new ArrayList<>();
+        if (name != null) {
+            validateName(name, errors);
+        }
+        if (plan != null) {
+            validatePlan(plan, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("provisioning:tenant.invalid", "the change is invalid", errors);
+        }
+        return dsl.transactionResult(c -> {
+            DSLContext tx = c.dsl();
+            TenantsRecord r = lock(tx, id);
+            if (plan != null && !plan.equals(r.getPlan())) {
+                int max = tx.select(PLANS.MAX_DEVICES).from(PLANS).where(PLANS.CODE.eq(plan)).fetchOne(PLANS.MAX_DEVICES);
+                int count = tx.fetchCount(io.tenantry.db.jooq.Tables.DEVICES, io.tenantry.db.jooq.Tables.DEVICES.TENANT_ID.eq(id.value()));
+                if (count > max) {
+                    throw new io.tenantry.core.error.LimitExceededException("provisioning:plan.device-limit",
+                            "plan " + plan + " allows " + max + " devices; the tenant has " + count);
+                }
+                r.setPlan(plan);
+            }
+            if (name != null) {
+                r.setName(name.trim());
+            }
+            r.setUpdatedAt(now());
+            r.store();
+            audit.append(tx, actor, id, "tenant.updated", "tenant:" + id, requestId,
+                    Map.of("name", String.valueOf(name), "plan", String.valueOf(plan)));
+            Outbox.notifyDirectory(tx, id);
+            return toTenant(r);
+        });
+    }
+
+    /**
+     * Moves a tenant through its lifecycle and queues the broker change for all its logins.
+     * ACTIVE ↔ SUSPENDED; ACTIVE or SUSPENDED → TERMINATED (final; its credentials are deleted).
+     *
+     * @throws ConflictException {@code provisioning:tenant.terminated} when the tenant is already terminated
+     */
+    public Tenant transition(Actor actor, String requestId, TenantId id, TenantStatus target) {
+        actor.requireVisible(id);
+        actor.requirePlatformAdmin();
+        return dsl.transactionResult(c -> {
+            DSLContext tx = c.dsl();
+            TenantsRecord r = lock(tx, id);
+            TenantStatus current = TenantStatus.valueOf(r.getStatus());
+            if (current == TenantStatus.TERMINATED) {
+                throw new ConflictException("provisioning:tenant.terminated", "tenant " + id + " is terminated");
+            }
+            List<String> usernames = tx.select(MQTT_CREDENTIALS.USERNAME).from(MQTT_CREDENTIALS)
+                    .where(MQTT_CREDENTIALS.TENANT_ID.eq(id.value())).fetch(MQTT_CREDENTIALS.USERNAME);
+            if (target == TenantStatus.TERMINATED) {
+                tx.deleteFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.TENANT_ID.eq(id.value())).execute();
+            }
+            r.setStatus(target.name());
+            r.setUpdatedAt(now());
+            r.store();
+            for (String u : usernames) {
+                outbox.enqueueBrokerSync(tx, id, u, null);
+            }
+            audit.append(tx, actor, id, "tenant." + target.name().toLowerCase(), "tenant:" + id, requestId,
+                    Map.of("from", current.name(), "to", target.name()));
+            Outbox.notifyDirectory(tx, id);
+            return toTenant(r);
+        });
+    }
+
+    /** The tenant, read in the given transaction. */
+    public static Tenant find(DSLContext ctx, TenantId id) {
+        TenantsRecord r = ctx.selectFrom(TENANTS).where(TENANTS.ID.eq(id.value())).fetchOne();
+        if (r == null) {
+            throw new NotFoundException("provisioning:tenant.not-found", "tenant " + id + " not found");
+        }
+        return toTenant(r);
+    }
+
+    /** Locks the tenant row (SELECT … FOR UPDATE) so concurrent changes to it serialise. */
+    public static TenantsRecord lock(DSLContext tx, TenantId id) {
+        TenantsRecord r = tx.selectFrom(TENANTS).where(TENANTS.ID.eq(id.value())).forUpdate().fetchOne();
+        if (r == null) {
+            throw new NotFoundException("provisioning:tenant.not-found", "tenant " + id + " not found");
+        }
+        return r;
+    }
+
+    /** The plan's limits. */
+    public static Plan plan(DSLContext ctx, String code) {
+        return ctx.selectFrom(PLANS).where(PLANS.CODE.eq(code)).fetchOne(p -> new Plan(p.getCode(), p.getMaxDevices(),
+                p.getPointsPerMinute(), p.getRawRetentionDays(), p.getAggregatedRetentionDays(), p.getMaxActiveAlerts(),
+                p.getMaxDashboards()));
+    }
+
+    static Tenant toTenant(TenantsRecord r) {
+        return new Tenant(TenantId.of(r.getId()), TenantSlug.of(r.getSlug()), r.getName(), TenantStatus.valueOf(r.getStatus()),
+                r.getPlan(), r.getCreatedAt(), r.getUpdatedAt());
+    }
+
+    private void validateName(String name, List<FieldError> errors) {
+        if (name == null || name.isBlank() || name.length() > 200) {
+            errors.add(new FieldError("name", "must be 1 to 200 characters", name));
+        }
+    }
+
+    private void validatePlan(String plan, List<FieldError> errors) {
+        if (plan == null || dsl.fetchCount(PLANS, PLANS.CODE.eq(plan)) == 0) {
+            errors.add(new FieldError("plan", "must be one of FREE, PRO, ENTERPRISE", plan));
+        }
+    }
+
+    /**
+     * True when the failure is a PostgreSQL unique violation (SQLSTATE 23505), whether jOOQ reports it or Spring
+     * translated it.
+     */
+    public static boolean isUniqueViolation(RuntimeException e) {
+        if (e instanceof org.springframework.dao.DuplicateKeyException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DataAccessException d && "23505".equals(d.sqlState())) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Now, truncated to PostgreSQL's microsecond precision. */
+    public static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+}
