@@ -1,6 +1,6 @@
 package io.tenantry.provisioning;
 
-import io.tenantry.provisioning.auth.LocalIssuer;
+import io.tenantry.adapters.auth.LocalIssuer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

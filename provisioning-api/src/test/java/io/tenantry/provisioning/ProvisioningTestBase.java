@@ -1,6 +1,6 @@
 package io.tenantry.provisioning;
 
-import io.tenantry.provisioning.auth.LocalIssuer;
+import io.tenantry.adapters.auth.LocalIssuer;
 import io.tenantry.testsupport.LocalStack;
 import io.tenantry.testsupport.StackEnv;
 import org.springframework.beans.factory.annotation.Autowired;

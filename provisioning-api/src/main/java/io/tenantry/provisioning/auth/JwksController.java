@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.auth;
 
+import io.tenantry.adapters.auth.LocalIssuer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;

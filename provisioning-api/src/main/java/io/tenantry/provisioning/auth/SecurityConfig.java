@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.auth;
 
+import io.tenantry.adapters.auth.LocalIssuer;
 import com.nimbusds.jose.jwk.JWK;
 import io.tenantry.provisioning.config.ProvisioningProperties;
 import org.springframework.beans.factory.ObjectProvider;

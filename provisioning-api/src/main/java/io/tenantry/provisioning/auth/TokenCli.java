@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.auth;
 
+import io.tenantry.adapters.auth.LocalIssuer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.auth;
+package io.tenantry.adapters.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;

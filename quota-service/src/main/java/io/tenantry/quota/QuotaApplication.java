@@ -1,0 +1,17 @@
+package io.tenantry.quota;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The quota-service: meters and enforces per-plan quotas (design note 003 §7–§9): usage endpoint for billing, hard cap, downsampling and migration jobs on Quartz.
+ * <p>
+ * Skeleton only: the application starts and serves {@code /actuator/health}; its jobs and endpoints arrive with
+ * their own issues.
+ */
+@SpringBootApplication
+public class QuotaApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(QuotaApplication.class, args);
+    }
+}
