@@ -1,0 +1,68 @@
+package io.tenantry.tools.demo;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small JSON client for the provisioning API (bearer token per call). */
+public final class ApiClient {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public ApiClient(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    /** An HTTP answer: status and parsed JSON body (null when empty or not JSON). */
+    public record Response(int status, JsonNode body) {
+    }
+
+    public Response post(String token, String path, Object body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        return send(b.build());
+    }
+
+    public Response get(String token, String pathAndQuery) {
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + token).GET().build());
+    }
+
+    /** Like {@link #post} but fails unless the status is {@code expected}. */
+    public JsonNode postExpect(String token, String path, Object body, int expected) {
+        Response r = post(token, path, body);
+        if (r.status() != expected) {
+            throw new IllegalStateException("POST " + path + " answered " + r.status() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private Response send(HttpRequest req) {
+        try {
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = null;
+            if (!r.body().isBlank()) {
+                try {
+                    body = JSON.readTree(r.body());
+                } catch (RuntimeException notJson) {
+                    body = JSON.getNodeFactory().stringNode(r.body());
+                }
+            }
+            return new Response(r.statusCode(), body);
+        } catch (IOException e) {
+            throw new IllegalStateException(req.method() + " " + req.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.tenantry.tools.demo;
+
+import io.tenantry.adapters.auth.LocalIssuer;
+import io.tenantry.adapters.influx.InfluxQL;
+import io.tenantry.adapters.influx.InfluxV1Client;
+import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.edge.ReplayOptions;
+import io.tenantry.edge.ReplaySummary;
+import io.tenantry.edge.Replayer;
+import io.tenantry.edge.Speed;
+import io.tenantry.tools.Options;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * The platform's main job, end to end on real data (issue 4, "The main job"):
+ * <ol>
+ *   <li>provisions two demo tenants through the API: a PRO tenant with one device per SKAB file
+ *       ({@code valve1/0..15.csv}, {@code anomaly-free.csv}: 17 devices, 8 channels, 1 s) and a FREE tenant with the
+ *       two NAB files (machine and ambient temperature);</li>
+ *   <li>replays every file through the edge agent over MQTT/TLS with its device credential, all devices in
+ *       parallel, timestamps re-based to now, label columns ({@code anomaly}, {@code changepoint}) not sent;</li>
+ *   <li>waits until InfluxDB holds every expected field value (or stops progressing);</li>
+ *   <li>reads every device back through the telemetry API and counts points and field values, checks another
+ *       tenant's token gets 404, and counts, as InfluxDB admin, points of each tenant tagged with a device that is
+ *       not its own;</li>
+ *   <li>prints a human summary; the last line is one JSON object.</li>
+ * </ol>
+ * Expected numbers come from the CSV files themselves ({@link CsvExpectation}); stored numbers come from InfluxDB
+ * through the API, not from ingest's counters. Exit code 0 when they agree, there are no dead letters and no
+ * cross-tenant points.
+ */
+public final class DemoJob {
+    private static final List<String> LABELS = List.of("anomaly", "changepoint");
+    private static final String TS = "yyyy-MM-dd HH:mm:ss";
+
+    private DemoJob() {
+    }
+
+    /** One data file replayed as one device. */
+    record Feed(String tenantKey, String plcId, String type, Path csv, String separator, ZoneId zone, Map<String, String> tags) {
+    }
+
+    /** A provisioned device with its credential. */
+    record Provisioned(Feed feed, String tenantId, String deviceId, String username, String password, String topic,
+                       String brokerUrl) {
+    }
+
+    public static int run(Options o) throws Exception {
+        Instant started = Instant.now();
+        Path repo = Path.of(o.get("repo", ".")).toAbsolutePath().normalize();
+        Path datasets = Path.of(o.get("datasets", repo.resolve("../shared/datasets").toString())).toAbsolutePath().normalize();
+        if (!Files.isDirectory(datasets.resolve("skab/data/valve1")) || !Files.isDirectory(datasets.resolve("nab/data/realKnownCause"))) {
+            System.out.println("""
+                    The demo replays the real sensor data in ../shared/datasets (SKAB and NAB), which is not here: %s
+                    Point it elsewhere with: bin/tenantry demo --datasets /path/to/datasets
+                    Or replay any CSV yourself with the edge agent, using a device credential from the API:
+                      java -jar edge-agent/target/tenantry-edge-agent.jar --broker ssl://localhost:18883 \\
+                        --username t_<slug>_<plc_id> --password-file pw.txt --ca-file ca.pem \\
+                        --topic plc/<slug>/<plc_id> --csv data.csv --separator ';' \\
+                        --timestamp-format 'yyyy-MM-dd HH:mm:ss' --speed max --rebase-to-now
+                    """.formatted(datasets));
+            return 2;
+        }
+        Map<String, String> env = o.stackEnv();
+        String api = o.get("api", "http://127.0.0.1:18080");
+        Speed speed = Speed.parse(o.get("speed", "max"));
+        String run = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(), 0, 3);
+        Path work = Path.of(env.getOrDefault("TENANTRY_STATE_DIR", ".stack"), "demo", run);
+        Files.createDirectories(work);
+
+        LocalIssuer issuer = LocalIssuer.loadOrCreate(Path.of(env.getOrDefault("TENANTRY_STATE_DIR", ".stack"), "issuer", "jwk.json"),
+                "tenantry-local", "tenantry-api");
+        ApiClient client = new ApiClient(api);
+        String admin = issuer.mint("demo-admin", null, List.of("platform_admin"), Duration.ofHours(2));
+
+        // 1. tenants and devices
+        List<Feed> feeds = new ArrayList<>();
+        Path skab = datasets.resolve("skab/data");
+        for (int i = 0; i < 16; i++) {
+            feeds.add(new Feed("pro", "valve1-" + i, "modbus_tcp", skab.resolve("valve1/" + i + ".csv"), ";",
+                    ZoneId.of("Europe/Moscow"), Map.of("rig", "skab", "experiment", "valve1")));
+        }
+        feeds.add(new Feed("pro", "anomaly-free", "modbus_tcp", skab.resolve("anomaly-free/anomaly-free.csv"), ";",
+                ZoneId.of("Europe/Moscow"), Map.of("rig", "skab", "experiment", "anomaly-free")));
+        Path nab = datasets.resolve("nab/data/realKnownCause");
+        feeds.add(new Feed("free", "machine-temp", "opcua", nab.resolve("machine_temperature_system_failure.csv"), ",",
+                ZoneOffset.UTC, Map.of("source", "nab")));
+        feeds.add(new Feed("free", "ambient-temp", "opcua", nab.resolve("ambient_temperature_system_failure.csv"), ",",
+                ZoneOffset.UTC, Map.of("source", "nab")));
+
+        Map<String, String> tenantIds = new LinkedHashMap<>();
+        Map<String, String> slugs = Map.of("pro", "skab-" + run, "free", "nab-" + run);
+        tenantIds.put("pro", client.postExpect(admin, "/api/v1/tenants",
+                Map.of("slug", slugs.get("pro"), "name", "SKAB water-pump rig (demo " + run + ")", "plan", "PRO"), 201).get("id").asString());
+        tenantIds.put("free", client.postExpect(admin, "/api/v1/tenants",
+                Map.of("slug", slugs.get("free"), "name", "NAB machine room (demo " + run + ")", "plan", "FREE"), 201).get("id").asString());
+        say("provisioned tenants %s (PRO) and %s (FREE)", slugs.get("pro"), slugs.get("free"));
+
+        Path ca = work.resolve("ca.pem");
+        List<Provisioned> devices = new ArrayList<>();
+        for (Feed f : feeds) {
+            String tenant = tenantIds.get(f.tenantKey());
+            String owner = issuer.mint("demo-owner", tenant, List.of("owner"), Duration.ofHours(2));
+            JsonNode d = client.postExpect(owner, "/api/v1/tenants/" + tenant + "/devices",
+                    Map.of("plcId", f.plcId(), "type", f.type(), "tags", f.tags()), 201);
+            String deviceId = d.get("id").asString();
+            JsonNode c = client.postExpect(owner, "/api/v1/tenants/" + tenant + "/devices/" + deviceId + "/credentials", null, 201);
+            if (!Files.exists(ca)) {
+                Files.writeString(ca, c.get("caCertificate").asString());
+            }
+            devices.add(new Provisioned(f, tenant, deviceId, c.get("username").asString(), c.get("password").asString(),
+                    c.get("topic").asString(), c.get("brokerUrl").asString()));
+        }
+        say("provisioned %d devices with MQTT credentials (TLS, per-device topic ACL)", devices.size());
+
+        // expected outcome, from the files alone
+        Map<String, CsvExpectation> expected = new LinkedHashMap<>();
+        for (Provisioned p : devices) {
+            expected.put(p.username(), CsvExpectation.of(p.feed().csv(), p.feed().separator(), TS, LABELS));
+        }
+
+        // 2. replay all devices in parallel
+        say("replaying %d files over MQTT/TLS at speed %s ...", devices.size(), o.get("speed", "max"));
+        ExecutorService pool = Executors.newFixedThreadPool(devices.size());
+        Map<String, Future<ReplaySummary>> futures = new LinkedHashMap<>();
+        Instant replayStart = Instant.now();
+        for (Provisioned p : devices) {
+            ReplayOptions ro = ReplayOptions.builder().brokerUrl(p.brokerUrl()).username(p.username()).password(p.password())
+                    .caFile(ca).topic(p.topic()).clientId(p.username()).csv(p.feed().csv()).separator(p.feed().separator())
+                    .timestampFormat(TS).zone(p.feed().zone()).exclude(LABELS).speed(speed).rebaseToNow(true)
+                    .batchSize(Integer.parseInt(o.get("batch", "100"))).spoolDir(work.resolve("spool"))
+                    .ackTimeout(Duration.ofMinutes(5)).build();
+            futures.put(p.username(), pool.submit(() -> Replayer.run(ro)));
+        }
+        long rowsRead = 0;
+        long acked = 0;
+        long published = 0;
+        Map<String, Long> skipped = new LinkedHashMap<>();
+        for (var e : futures.entrySet()) {
+            ReplaySummary s = e.getValue().get();
+            rowsRead += s.rowsRead();
+            acked += s.messagesAcknowledged();
+            published += s.messagesPublished();
+            s.skipped().forEach((k, v) -> skipped.merge(k, v, Long::sum));
+        }
+        pool.shutdown();
+        Duration replayTime = Duration.between(replayStart, Instant.now());
+        say("replayed %d rows in %d messages (%d acknowledged by the broker) in %.1f s; skipped rows: %s",
+                rowsRead, published, acked, replayTime.toMillis() / 1000.0, skipped.isEmpty() ? "none" : skipped);
+
+        // 3. wait until InfluxDB has everything (or stops progressing)
+        InfluxV1Client influx = new InfluxV1Client(env.get("TENANTRY_INFLUX_URL"), env.get("TENANTRY_INFLUX_ADMIN_USER"),
+                env.get("TENANTRY_INFLUX_ADMIN_PASSWORD"), Duration.ofSeconds(60));
+        long expectedValues = expected.values().stream().mapToLong(CsvExpectation::fieldValues).sum();
+        long expectedPoints = expected.values().stream().mapToLong(CsvExpectation::points).sum();
+        long stored = 0;
+        long lastChange = System.nanoTime();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            long now = 0;
+            for (String t : tenantIds.values()) {
+                now += fieldValues(influx, t);
+            }
+            if (now != stored) {
+                stored = now;
+                lastChange = System.nanoTime();
+            }
+            if (stored >= expectedValues || System.nanoTime() - lastChange > Duration.ofSeconds(60).toNanos()) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        Duration catchUp = Duration.between(replayStart, Instant.now());
+        say("ingest caught up: %d of %d field values in InfluxDB, %.1f s after the replay started", stored, expectedValues,
+                catchUp.toMillis() / 1000.0);
+
+        // 4. read back through the telemetry API
+        long pointsStored = 0;
+        long valuesStored = 0;
+        long crossTenant = 0;
+        String from = replayStart.minus(Duration.ofDays(1)).toString();
+        String to = replayStart.plus(Duration.ofDays(120)).toString();
+        Map<String, long[]> perTenant = new LinkedHashMap<>();
+        for (Provisioned p : devices) {
+            String viewer = issuer.mint("demo-viewer", p.tenantId(), List.of("viewer"), Duration.ofHours(1));
+            ApiClient.Response r = client.get(viewer, "/api/v1/tenants/" + p.tenantId() + "/devices/" + p.deviceId()
+                    + "/telemetry?from=" + from + "&to=" + to + "&limit=100000");
+            if (r.status() != 200) {
+                throw new IllegalStateException("telemetry read of " + p.username() + " answered " + r.status() + ": " + r.body());
+            }
+            long pts = 0;
+            long vals = 0;
+            for (JsonNode point : r.body().get("points")) {
+                pts++;
+                vals += point.get("fields").size();
+            }
+            pointsStored += pts;
+            valuesStored += vals;
+            long[] acc = perTenant.computeIfAbsent(p.feed().tenantKey(), k -> new long[4]);
+            acc[0] += pts;
+            acc[1] += vals;
+            acc[2] += expected.get(p.username()).points();
+            acc[3] += expected.get(p.username()).fieldValues();
+            // another tenant's token must not read this device
+            String otherTenant = tenantIds.get(p.feed().tenantKey().equals("pro") ? "free" : "pro");
+            String other = issuer.mint("demo-other", otherTenant, List.of("owner"), Duration.ofHours(1));
+            ApiClient.Response leak = client.get(other, "/api/v1/tenants/" + p.tenantId() + "/devices/" + p.deviceId() + "/telemetry?limit=10");
+            ApiClient.Response leak2 = client.get(other, "/api/v1/tenants/" + otherTenant + "/devices/" + p.deviceId() + "/telemetry?limit=10");
+            for (ApiClient.Response l : List.of(leak, leak2)) {
+                if (l.status() != 404) {
+                    crossTenant += l.body() != null && l.body().has("points") ? Math.max(1, l.body().get("points").size()) : 1;
+                }
+            }
+        }
+        // points of each tenant tagged with a device that is not its own (as InfluxDB admin)
+        for (var t : tenantIds.entrySet()) {
+            String own = devices.stream().filter(p -> p.tenantId().equals(t.getValue())).map(p -> p.feed().plcId())
+                    .collect(Collectors.joining("|"));
+            crossTenant += points(influx, "SELECT * FROM " + raw() + " WHERE " + InfluxQL.ident(SharedBuckets.TENANT_TAG)
+                    + " = " + InfluxQL.string(t.getValue()) + " AND " + InfluxQL.ident(SharedBuckets.DEVICE_TAG) + " !~ /^(" + own + ")$/"
+                    + " AND time >= '" + from + "' AND time <= '" + to + "'");
+        }
+        long deadLetters = deadLetters(env, tenantIds.values());
+
+        // 5. summary
+        long seconds = Math.round(Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        System.out.println();
+        System.out.println("Tenantry demo " + run + " — real data through MQTT/TLS → ingest → InfluxDB → telemetry API");
+        for (var e : perTenant.entrySet()) {
+            long[] a = e.getValue();
+            System.out.printf(Locale.ROOT, "  %-14s %-5s %2d devices  points %,9d of %,9d expected  field values %,10d of %,10d expected%n",
+                    slugs.get(e.getKey()), e.getKey().equals("pro") ? "PRO" : "FREE",
+                    devices.stream().filter(p -> p.feed().tenantKey().equals(e.getKey())).count(), a[0], a[2], a[1], a[3]);
+        }
+        System.out.printf(Locale.ROOT, "  rows read %,d; replay %.1f s (%,.0f rows/s); dead letters %d; cross-tenant points %d%n",
+                rowsRead, replayTime.toMillis() / 1000.0, rowsRead / Math.max(0.001, replayTime.toMillis() / 1000.0), deadLetters, crossTenant);
+        System.out.println("  Swagger UI:        " + api + "/swagger-ui.html   (token: bin/tenantry token --role owner --tenant " + tenantIds.get("pro") + ")");
+        System.out.println("  Ingest status:     " + o.get("ingest", "http://127.0.0.1:18081") + "/admin/ingest");
+        System.out.println("  Telemetry example: " + api + "/api/v1/tenants/" + tenantIds.get("pro") + "/devices/" + devices.get(0).deviceId()
+                + "/telemetry?aggregate=mean&interval=1m");
+        System.out.println("  The services keep running. Stop them with: bin/tenantry stop && bin/stack down");
+        boolean ok = pointsStored == expectedPoints && valuesStored == expectedValues && crossTenant == 0 && deadLetters == 0;
+        if (!ok) {
+            System.out.printf(Locale.ROOT, "  MISMATCH: expected %d points and %d field values%n", expectedPoints, expectedValues);
+        }
+        System.out.printf(Locale.ROOT, "{\"tenants\":%d,\"devices\":%d,\"rows_read\":%d,\"points_stored\":%d,\"field_values_stored\":%d,"
+                        + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"seconds\":%d}%n",
+                tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, seconds);
+        return ok ? 0 : 1;
+    }
+
+    private static String raw() {
+        return InfluxQL.ident(SharedBuckets.RAW.database()) + "." + InfluxQL.ident(SharedBuckets.RAW.retentionPolicy()) + ".\"telemetry\"";
+    }
+
+    /** Sum of count(*) over all fields of one tenant's points. */
+    static long fieldValues(InfluxV1Client influx, String tenant) {
+        var rs = influx.query("SELECT count(*) FROM " + raw() + " WHERE " + InfluxQL.ident(SharedBuckets.TENANT_TAG) + " = "
+                + InfluxQL.string(tenant), SharedBuckets.RAW.database());
+        long sum = 0;
+        for (List<Object> row : rs.get(0).rows()) {
+            for (int i = 1; i < row.size(); i++) {
+                if (row.get(i) instanceof Number n) {
+                    sum += n.longValue();
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static long points(InfluxV1Client influx, String q) {
+        return influx.query(q, SharedBuckets.RAW.database()).get(0).rows().size();
+    }
+
+    private static long deadLetters(Map<String, String> env, java.util.Collection<String> tenants) throws Exception {
+        try (Connection c = DriverManager.getConnection(env.get("TENANTRY_PG_URL"), env.get("TENANTRY_PG_APP_USER"),
+                env.get("TENANTRY_PG_APP_PASSWORD"));
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM dead_letters WHERE tenant_id = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("uuid", tenants.stream().map(UUID::fromString).toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    private static void say(String fmt, Object... args) {
+        System.out.println("[demo] " + String.format(Locale.ROOT, fmt, args));
+    }
+}
