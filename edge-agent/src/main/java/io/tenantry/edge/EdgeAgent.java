@@ -1,0 +1,332 @@
+package io.tenantry.edge;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Command line of the edge agent: maps options onto {@link ReplayOptions} and runs {@link Replayer#run}.
+ * <p>
+ * Output: connection events, skipped rows (the first 10) and progress on stderr; at the end one human line and
+ * then one JSON line ({@link ReplaySummary#toJson()}) on stdout.
+ * <p>
+ * Exit codes: {@value #EXIT_OK} every published message acknowledged; {@value #EXIT_INCOMPLETE} some messages
+ * not acknowledged (timeout) or refused; {@value #EXIT_USAGE} invalid options or CSV header; {@value #EXIT_CONNECT}
+ * first connection failed (credentials, TLS, unreachable); {@value #EXIT_IO} CSV/spool I/O or client failure;
+ * {@value #EXIT_INTERRUPTED} interrupted.
+ * <p>
+ * Example: {@code EDGE_PASSWORD=... java -jar tenantry-edge-agent.jar -b ssl://localhost:18883 --ca-file ca.crt
+ * -u t_acme_pump1 -t plc/acme/pump1 --csv 0.csv --separator ';' --timestamp-format 'yyyy-MM-dd HH:mm:ss'
+ * --exclude anomaly,changepoint --speed x10}
+ */
+@Command(name = "edge-agent", mixinStandardHelpOptions = true, version = "tenantry-edge-agent 0.1.0",
+        sortOptions = false, usageHelpWidth = 110,
+        description = {"Replays a CSV file as MQTT v5 telemetry (QoS 1) on plc/<tenant>/<plc_id>, over TLS or plain TCP,",
+                "with store-and-forward while the broker is unreachable. Payload: {\"ts\":...,\"fields\":{...},\"seq\":n}",
+                "or a JSON array of such objects (--batch-size > 1)."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:every published message was acknowledged", "1:some messages were not acknowledged or were refused",
+                "2:invalid options or CSV header", "3:the first connection failed", "4:I/O or client failure",
+                "130:interrupted"})
+public final class EdgeAgent implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INCOMPLETE = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_CONNECT = 3;
+    public static final int EXIT_IO = 4;
+    public static final int EXIT_INTERRUPTED = 130;
+    /** Environment variable holding the password when neither --password nor --password-file is given. */
+    public static final String PASSWORD_ENV = "EDGE_PASSWORD";
+
+    @Option(names = {"-b", "--broker"}, required = true, paramLabel = "URL",
+            description = "Broker URL: ssl://host:port (TLS, hostname verified) or tcp://host:port.")
+    String broker;
+    @Option(names = {"-u", "--username"}, paramLabel = "NAME", description = "MQTT username.")
+    String username;
+    @Option(names = {"-P", "--password"}, paramLabel = "SECRET",
+            description = "MQTT password (visible in the process list; prefer --password-file or $" + PASSWORD_ENV + ").")
+    String password;
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password (trailing newline ignored).")
+    Path passwordFile;
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "CA certificate(s) to trust for TLS (PEM).")
+    Path caFile;
+    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "Topic, plc/<tenant_slug>/<plc_id>.")
+    String topic;
+    @Option(names = "--client-id", paramLabel = "ID", description = "MQTT client id (default: the username).")
+    String clientId;
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file (UTF-8, header line first).")
+    Path csv;
+    @Option(names = "--separator", defaultValue = ",", paramLabel = "SEP", description = "Cell separator; 'tab' or '\\t' for tab (default: ${DEFAULT-VALUE}).")
+    String separator;
+    @Option(names = "--timestamp-column", paramLabel = "NAME", description = "Timestamp column (default: the first column).")
+    String timestampColumn;
+    @Option(names = "--timestamp-format", defaultValue = "iso", paramLabel = "FMT",
+            description = "iso, epoch-ms, epoch-s or a DateTimeFormatter pattern such as 'yyyy-MM-dd HH:mm:ss' (default: ${DEFAULT-VALUE}).")
+    String timestampFormat;
+    @Option(names = "--zone", defaultValue = "UTC", paramLabel = "ZONE", description = "Zone of timestamps without offset, e.g. Europe/Moscow (default: ${DEFAULT-VALUE}).")
+    String zone;
+    @Option(names = "--fields", split = ",", paramLabel = "NAME", description = "Columns to send (default: all but the timestamp and --exclude).")
+    List<String> fields;
+    @Option(names = "--exclude", split = ",", paramLabel = "NAME", description = "Columns never sent, e.g. anomaly,changepoint.")
+    List<String> exclude;
+    @Option(names = "--speed", defaultValue = "real", paramLabel = "SPEED", description = "real, xN or N (N times faster), or max (default: ${DEFAULT-VALUE}).")
+    String speed;
+    @Option(names = "--rebase-to-now", description = "Shift timestamps so that the first row is now (spacing kept).")
+    boolean rebaseToNow;
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N", description = "Rows per MQTT message; >1 sends a JSON array (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--max-message-bytes", defaultValue = "" + TelemetryPayloads.DEFAULT_MAX_MESSAGE_BYTES, paramLabel = "N",
+            description = "Largest payload; bigger batches are split (default: ${DEFAULT-VALUE}, ingest's limit).")
+    int maxMessageBytes;
+    @Option(names = "--seq-start", defaultValue = "1", paramLabel = "N", description = "seq of the first row (default: ${DEFAULT-VALUE}).")
+    long seqStart;
+    @Option(names = "--spool-dir", paramLabel = "DIR", description = "Store-and-forward directory: messages are spooled to DIR/<client-id> until acknowledged; leftovers of an earlier run are sent first (default: queue in memory only).")
+    Path spoolDir;
+    @Option(names = "--max-inflight", defaultValue = "" + ReplayOptions.DEFAULT_MAX_INFLIGHT, paramLabel = "N",
+            description = "Most messages sent but not yet acknowledged (default: ${DEFAULT-VALUE}).")
+    int maxInflight;
+    @Option(names = "--buffer-size", defaultValue = "" + ReplayOptions.DEFAULT_BUFFER_SIZE, paramLabel = "N",
+            description = "Most messages queued unacknowledged (e.g. while the broker is down); reading waits when full (default: ${DEFAULT-VALUE}).")
+    int bufferSize;
+    @Option(names = "--ack-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "Wait at the end for acknowledgements (default: ${DEFAULT-VALUE}).")
+    long ackTimeoutSeconds;
+    @Option(names = "--connect-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Keep trying the first connection this long (default: ${DEFAULT-VALUE}).")
+    long connectTimeoutSeconds;
+    @Option(names = "--max-reconnect-delay", defaultValue = "10", paramLabel = "SECONDS", description = "Longest pause between reconnect attempts (default: ${DEFAULT-VALUE}).")
+    long maxReconnectDelaySeconds;
+    @Option(names = "--ts-output", defaultValue = "rfc3339", paramLabel = "FORM", description = "ts in the payload: rfc3339 or epoch-ms (default: ${DEFAULT-VALUE}).")
+    String tsOutput;
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Stop after N valid rows (default: all).")
+    long limit;
+    @Option(names = "--progress-interval", defaultValue = "10", paramLabel = "SECONDS", description = "Progress line on stderr every N seconds; 0 = off (default: ${DEFAULT-VALUE}).")
+    long progressSeconds;
+    @Option(names = {"-q", "--quiet"}, description = "No events or progress on stderr.")
+    boolean quiet;
+
+    private final Map<String, String> env;
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    /** A command reading {@value #PASSWORD_ENV} from the process environment. */
+    public EdgeAgent() {
+        this(System.getenv());
+    }
+
+    /** A command reading {@value #PASSWORD_ENV} from {@code env} (for tests and embedding). */
+    public EdgeAgent(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** Entry point; exits the JVM with the exit code. */
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err, System.getenv()));
+    }
+
+    /**
+     * Runs the command line without exiting the JVM.
+     *
+     * @return the exit code (see class doc)
+     */
+    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        EdgeAgent agent = new EdgeAgent(env);
+        agent.out = out;
+        agent.err = err;
+        CommandLine cl = new CommandLine(agent);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        ReplayOptions options;
+        try {
+            options = toOptions();
+        } catch (IllegalArgumentException e) {
+            err.println("edge-agent: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        try {
+            ReplaySummary s = Replayer.run(options);
+            out.println(s.toHumanLine());
+            out.println(s.toJson());
+            out.flush();
+            return s.complete() ? EXIT_OK : EXIT_INCOMPLETE;
+        } catch (IllegalArgumentException e) {
+            err.println("edge-agent: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (ReplayException e) {
+            err.println("edge-agent: " + e.getMessage());
+            if (e.partialSummary() != null) {
+                out.println(e.partialSummary().toHumanLine());
+                out.println(e.partialSummary().toJson());
+                out.flush();
+            }
+            return switch (e.kind()) {
+                case CONNECT -> EXIT_CONNECT;
+                case INTERRUPTED -> EXIT_INTERRUPTED;
+                case IO, CLIENT -> EXIT_IO;
+            };
+        }
+    }
+
+    /**
+     * The replay options these command-line options describe (password from --password, else --password-file,
+     * else ${@value #PASSWORD_ENV}).
+     *
+     * @throws IllegalArgumentException when an option is invalid
+     */
+    ReplayOptions toOptions() {
+        if (password != null && passwordFile != null) {
+            throw new IllegalArgumentException("give either --password or --password-file, not both");
+        }
+        String pw = password;
+        if (pw == null && passwordFile != null) {
+            try {
+                pw = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read password file " + passwordFile + ": " + e.getMessage(), e);
+            }
+        }
+        if (pw == null) {
+            pw = env.get(PASSWORD_ENV);
+        }
+        ZoneId z;
+        try {
+            z = ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("invalid --zone '" + zone + "': " + e.getMessage(), e);
+        }
+        TimestampOutput tso = switch (tsOutput.toLowerCase(Locale.ROOT)) {
+            case "rfc3339", "iso" -> TimestampOutput.RFC3339;
+            case "epoch-ms" -> TimestampOutput.EPOCH_MS;
+            default -> throw new IllegalArgumentException("invalid --ts-output '" + tsOutput + "': use rfc3339 or epoch-ms");
+        };
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1");
+        }
+        if (maxInflight < 1) {
+            throw new IllegalArgumentException("--max-inflight must be >= 1");
+        }
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("--buffer-size must be >= 1");
+        }
+        return ReplayOptions.builder()
+                .brokerUrl(broker)
+                .username(username)
+                .password(pw)
+                .caFile(caFile)
+                .topic(topic)
+                .clientId(clientId)
+                .csv(csv)
+                .separator(separator(separator))
+                .timestampColumn(timestampColumn)
+                .timestampFormat(timestampFormat)
+                .zone(z)
+                .fields(fields)
+                .exclude(exclude)
+                .speed(Speed.parse(speed))
+                .rebaseToNow(rebaseToNow)
+                .batchSize(batchSize)
+                .maxMessageBytes(maxMessageBytes)
+                .seqStart(seqStart)
+                .spoolDir(spoolDir)
+                .maxInflight(maxInflight)
+                .bufferSize(bufferSize)
+                .ackTimeout(seconds("--ack-timeout", ackTimeoutSeconds))
+                .connectTimeout(seconds("--connect-timeout", connectTimeoutSeconds))
+                .maxReconnectDelay(seconds("--max-reconnect-delay", maxReconnectDelaySeconds))
+                .timestampOutput(tso)
+                .limit(limit)
+                .listener(quiet ? ReplayListener.NONE : new StderrListener(err, progressSeconds))
+                .build();
+    }
+
+    private static String separator(String s) {
+        return switch (s) {
+            case "\\t", "tab", "TAB" -> "\t";
+            default -> s;
+        };
+    }
+
+    private static Duration seconds(String option, long s) {
+        if (s <= 0) {
+            throw new IllegalArgumentException(option + " must be > 0 seconds");
+        }
+        return Duration.ofSeconds(s);
+    }
+
+    /** Prints events and periodic progress to stderr; thread-safe. */
+    static final class StderrListener implements ReplayListener {
+        private static final int MAX_SKIP_LINES = 10;
+        private final PrintStream err;
+        private final long intervalNanos;
+        private final AtomicLong nextProgress = new AtomicLong(System.nanoTime());
+        private final AtomicLong skipsShown = new AtomicLong();
+        private final AtomicLong acked = new AtomicLong();
+
+        StderrListener(PrintStream err, long progressSeconds) {
+            this.err = err;
+            this.intervalNanos = progressSeconds <= 0 ? -1 : progressSeconds * 1_000_000_000L;
+            this.nextProgress.set(System.nanoTime() + Math.max(0, intervalNanos));
+        }
+
+        @Override
+        public void onConnected(boolean reconnect, String serverUri) {
+            err.println("edge-agent: " + (reconnect ? "reconnected to " : "connected to ") + serverUri);
+        }
+
+        @Override
+        public void onConnectionLost(String reason) {
+            err.println("edge-agent: connection lost (" + reason + "); queueing until reconnected");
+        }
+
+        @Override
+        public void onRowSkipped(long line, String reason, String detail) {
+            long n = skipsShown.incrementAndGet();
+            if (n <= MAX_SKIP_LINES) {
+                err.println("edge-agent: skipped line " + line + " (" + reason + "): " + detail);
+            } else if (n == MAX_SKIP_LINES + 1) {
+                err.println("edge-agent: more skipped rows; see the summary");
+            }
+        }
+
+        @Override
+        public void onPublished(long firstSeq, int rows, long messagesPublished) {
+            if (intervalNanos < 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            long due = nextProgress.get();
+            if (now - due >= 0 && nextProgress.compareAndSet(due, now + intervalNanos)) {
+                err.println("edge-agent: seq " + (firstSeq + rows - 1) + ", " + messagesPublished + " messages published, "
+                        + acked.get() + " acknowledged");
+            }
+        }
+
+        @Override
+        public void onAcknowledged(long firstSeq, long messagesAcknowledged) {
+            acked.accumulateAndGet(messagesAcknowledged, Math::max);
+        }
+
+        @Override
+        public void onDeliveryFailed(long firstSeq, String reason) {
+            err.println("edge-agent: message with seq " + firstSeq + " refused: " + reason);
+        }
+    }
+}

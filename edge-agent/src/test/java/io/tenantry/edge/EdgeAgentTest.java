@@ -1,0 +1,130 @@
+package io.tenantry.edge;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EdgeAgentTest {
+    private static EdgeAgent parse(Map<String, String> env, String... args) {
+        EdgeAgent a = new EdgeAgent(env);
+        new CommandLine(a).parseArgs(args);
+        return a;
+    }
+
+    @Test
+    void mapsEveryOption(@TempDir Path tmp) throws Exception {
+        Path ca = Files.writeString(tmp.resolve("ca.crt"), "x");
+        ReplayOptions o = parse(Map.of(), "-b", "ssl://localhost:18883", "-u", "t_acme_p1", "-P", "pw", "--ca-file", ca.toString(),
+                "-t", "plc/acme/p1", "--client-id", "c1", "--csv", "a.csv", "--separator", ";", "--timestamp-column", "datetime",
+                "--timestamp-format", "yyyy-MM-dd HH:mm:ss", "--zone", "Europe/Moscow", "--fields", "Current,Volume Flow RateRMS",
+                "--exclude", "anomaly,changepoint", "--speed", "x20", "--rebase-to-now", "--batch-size", "10",
+                "--spool-dir", tmp.toString(), "--max-inflight", "50", "--buffer-size", "5000", "--ack-timeout", "5",
+                "--connect-timeout", "7", "--max-reconnect-delay", "3", "--ts-output", "epoch-ms",
+                "--limit", "100", "--seq-start", "5000", "--max-message-bytes", "65536", "-q").toOptions();
+        assertThat(o.brokerUrl()).isEqualTo("ssl://localhost:18883");
+        assertThat(o.password()).isEqualTo("pw");
+        assertThat(o.caFile()).isEqualTo(ca);
+        assertThat(o.clientId()).isEqualTo("c1");
+        assertThat(o.separator()).isEqualTo(";");
+        assertThat(o.timestampColumn()).isEqualTo("datetime");
+        assertThat(o.zone()).isEqualTo(ZoneId.of("Europe/Moscow"));
+        assertThat(o.fields()).containsExactly("Current", "Volume Flow RateRMS");
+        assertThat(o.exclude()).containsExactly("anomaly", "changepoint");
+        assertThat(o.speed().factor()).isEqualTo(20.0);
+        assertThat(o.rebaseToNow()).isTrue();
+        assertThat(o.batchSize()).isEqualTo(10);
+        assertThat(o.spoolDir()).isEqualTo(tmp);
+        assertThat(o.maxInflight()).isEqualTo(50);
+        assertThat(o.bufferSize()).isEqualTo(5000);
+        assertThat(o.ackTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(o.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(o.timestampOutput()).isEqualTo(TimestampOutput.EPOCH_MS);
+        assertThat(o.limit()).isEqualTo(100);
+        assertThat(o.seqStart()).isEqualTo(5000);
+        assertThat(o.maxMessageBytes()).isEqualTo(65536);
+        assertThat(o.listener()).isSameAs(ReplayListener.NONE);
+    }
+
+    @Test
+    void defaultsAndPasswordSources(@TempDir Path tmp) throws Exception {
+        String[] base = {"-b", "tcp://127.0.0.1:1883", "-u", "dev", "-t", "plc/a/b", "--csv", "a.csv"};
+        ReplayOptions o = parse(Map.of("EDGE_PASSWORD", "from-env"), base).toOptions();
+        assertThat(o.password()).isEqualTo("from-env");
+        assertThat(o.clientId()).isEqualTo("dev");
+        assertThat(o.speed()).isEqualTo(Speed.REAL);
+        assertThat(o.separator()).isEqualTo(",");
+        assertThat(o.timestampFormat()).isEqualTo("iso");
+        assertThat(o.zone()).isEqualTo(ZoneId.of("UTC"));
+        assertThat(o.seqStart()).isEqualTo(1);
+        assertThat(o.maxMessageBytes()).isEqualTo(262_144);
+
+        Path pwFile = Files.writeString(tmp.resolve("pw"), "from-file\n");
+        String[] withFile = concat(base, "--password-file", pwFile.toString());
+        assertThat(parse(Map.of("EDGE_PASSWORD", "from-env"), withFile).toOptions().password()).isEqualTo("from-file");
+        assertThat(parse(Map.of("EDGE_PASSWORD", "from-env"), concat(base, "-P", "from-arg")).toOptions().password()).isEqualTo("from-arg");
+        assertThat(parse(Map.of(), base).toOptions().password()).isNull();
+        assertThatThrownBy(() -> parse(Map.of(), concat(withFile, "-P", "x")).toOptions()).hasMessageContaining("either --password");
+        assertThat(parse(Map.of(), concat(base, "--separator", "tab")).toOptions().separator()).isEqualTo("\t");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo(@TempDir Path tmp) throws Exception {
+        assertThat(run(Map.of(), "--csv", "a.csv").code).isEqualTo(2); // missing required options
+        Result bad = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", "a.csv", "--speed", "fast");
+        assertThat(bad.code).isEqualTo(2);
+        assertThat(bad.err).contains("invalid speed 'fast'");
+        // a CSV that does not fit the options is reported before any connection attempt
+        Path csv = Files.writeString(tmp.resolve("a.csv"), "t,a\n2020-01-01T00:00:00Z,1\n");
+        Result field = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", csv.toString(), "--fields", "nope");
+        assertThat(field.code).isEqualTo(2);
+        assertThat(field.err).contains("field 'nope' not in header");
+        Result missing = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", tmp.resolve("none.csv").toString());
+        assertThat(missing.code).isEqualTo(4);
+        assertThat(missing.err).contains("cannot read");
+    }
+
+    @Test
+    void unreachableBrokerExitsWithThree(@TempDir Path tmp) throws Exception {
+        Path csv = Files.writeString(tmp.resolve("a.csv"), "t,a\n2020-01-01T00:00:00Z,1\n");
+        // port 1 on loopback refuses at once; give up after 1 s
+        Result r = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", csv.toString(), "--connect-timeout", "1");
+        assertThat(r.code).isEqualTo(3);
+        assertThat(r.err).contains("cannot connect to tcp://127.0.0.1:1");
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        Result r = run(Map.of(), "--help");
+        assertThat(r.code).isZero();
+        assertThat(r.out).contains("--broker", "--ca-file", "--spool-dir", "--rebase-to-now", "--batch-size", "Exit codes");
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = EdgeAgent.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return java.util.stream.Stream.concat(List.of(a).stream(), List.of(b).stream()).toArray(String[]::new);
+    }
+}
