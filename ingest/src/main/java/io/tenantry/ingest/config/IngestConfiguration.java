@@ -1,0 +1,54 @@
+package io.tenantry.ingest.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tenantry.adapters.influx.InfluxV1Client;
+import io.tenantry.ingest.IngestService;
+import io.tenantry.ingest.deadletter.DeadLetterStore;
+import io.tenantry.ingest.directory.DeviceDirectory;
+import io.tenantry.ingest.directory.DirectoryListener;
+import io.tenantry.ingest.directory.JooqDirectoryStore;
+import io.tenantry.ingest.stats.IngestMetrics;
+import org.jooq.DSLContext;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Spring wiring of the ingest service from {@link IngestProperties}; PostgreSQL comes from
+ * {@code spring.datasource.*} (the app role), jOOQ from Spring Boot's jOOQ auto-configuration.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IngestProperties.class)
+public class IngestConfiguration {
+
+    @Bean
+    IngestMetrics ingestMetrics(MeterRegistry registry) {
+        return new IngestMetrics(registry, System::currentTimeMillis);
+    }
+
+    @Bean
+    DeviceDirectory deviceDirectory(DSLContext dsl, IngestProperties props) {
+        return new DeviceDirectory(new JooqDirectoryStore(dsl), props.directory().ttl(), System::nanoTime);
+    }
+
+    @Bean
+    DirectoryListener directoryListener(DataSourceProperties ds, IngestProperties props, DeviceDirectory directory) {
+        return new DirectoryListener(ds.determineUrl(), ds.determineUsername(), ds.determinePassword(),
+                props.directory().channel(), props.directory().pollInterval(), props.directory().reconnectBackoff(),
+                directory);
+    }
+
+    @Bean
+    DeadLetterStore deadLetterStore(DSLContext dsl, IngestProperties props) {
+        return new DeadLetterStore(dsl, props.spool().dir().resolve("dead-letters.jsonl"));
+    }
+
+    @Bean
+    IngestService ingestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
+                                DeadLetterStore deadLetters, IngestMetrics metrics) {
+        InfluxV1Client influx = new InfluxV1Client(props.influx().url(), props.influx().username(),
+                props.influx().password(), props.influx().timeout());
+        return new IngestService(props, directory, listener, deadLetters, influx, metrics);
+    }
+}

@@ -1,0 +1,179 @@
+package io.tenantry.ingest.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * All settings of the ingest service, bound from {@code tenantry.ingest.*} (application.yml maps the stack's
+ * {@code TENANTRY_*} values onto them). Defaults run everything on one machine; the connection secrets have no
+ * default and fail start-up when missing.
+ *
+ * @param mqtt      broker connection and session (MQTT v5, OASIS mqtt-v5.0 §3.1.2.11 session expiry, §3.3.4
+ *                  Receive Maximum)
+ * @param influx    InfluxDB v1 HTTP API endpoint and the ingest service's own credential (WRITE on
+ *                  {@code processo_raw} only)
+ * @param batch     batching between the MQTT callback and the InfluxDB writer
+ * @param retry     retries of one batch write before it goes to the disk spool
+ * @param spool     the local durable spool used while InfluxDB is unavailable
+ * @param payload   payload limits and defaults of the telemetry contract (docs/telemetry.md)
+ * @param dedup     the per-device {@code seq} window
+ * @param directory tenant/device cache over PostgreSQL
+ */
+@Validated
+@ConfigurationProperties("tenantry.ingest")
+public record IngestProperties(
+        @Valid @NotNull @DefaultValue Mqtt mqtt,
+        @Valid @NotNull @DefaultValue Influx influx,
+        @Valid @NotNull @DefaultValue Batch batch,
+        @Valid @NotNull @DefaultValue Retry retry,
+        @Valid @NotNull @DefaultValue Spool spool,
+        @Valid @NotNull @DefaultValue Payload payload,
+        @Valid @NotNull @DefaultValue Dedup dedup,
+        @Valid @NotNull @DefaultValue Directory directory) {
+
+    /**
+     * Broker connection.
+     *
+     * @param url               loopback listener of the broker, e.g. {@code tcp://127.0.0.1:11883}
+     * @param username          the ingest service's broker login ({@code TENANTRY_INGEST_MQTT_USER})
+     * @param password          its password
+     * @param clientId          fixed MQTT client id of this instance; the persistent session is keyed by it, so
+     *                          each instance needs its own stable id (e.g. {@code ingest-1}, {@code ingest-2})
+     * @param shareGroup        MQTT v5 shared-subscription group all instances join
+     * @param topicFilter       telemetry topic filter inside the share, {@code plc/+/+}
+     * @param sessionExpiry     how long the broker keeps the session (and queues messages) while this instance
+     *                          is away; whole seconds
+     * @param receiveMaximum    MQTT v5 Receive Maximum: at most this many unacknowledged QoS 1 messages in flight
+     *                          from the broker (1..65535)
+     * @param keepAlive         MQTT keep-alive
+     * @param connectTimeout    connect timeout
+     * @param maxReconnectDelay upper bound of the automatic reconnect back-off
+     */
+    public record Mqtt(
+            @NotBlank String url,
+            @NotBlank String username,
+            @NotBlank String password,
+            @DefaultValue("ingest-1") @Pattern(regexp = "[A-Za-z0-9_.-]{1,64}") String clientId,
+            @DefaultValue("ingest") @Pattern(regexp = "[^/+#]{1,64}") String shareGroup,
+            @DefaultValue("plc/+/+") @NotBlank String topicFilter,
+            @DefaultValue("7d") @NotNull Duration sessionExpiry,
+            @DefaultValue("1000") @Min(1) @Max(65535) int receiveMaximum,
+            @DefaultValue("30s") @NotNull Duration keepAlive,
+            @DefaultValue("10s") @NotNull Duration connectTimeout,
+            @DefaultValue("30s") @NotNull Duration maxReconnectDelay) {
+    }
+
+    /**
+     * InfluxDB.
+     *
+     * @param url      base URL, e.g. {@code http://127.0.0.1:18086}
+     * @param username ingest's InfluxDB user ({@code TENANTRY_INGEST_INFLUX_USER})
+     * @param password its password
+     * @param timeout  connect and request timeout of one {@code /write}
+     */
+    public record Influx(
+            @NotBlank String url,
+            @NotBlank String username,
+            @NotBlank String password,
+            @DefaultValue("10s") @NotNull Duration timeout) {
+    }
+
+    /**
+     * Batching.
+     *
+     * @param maxPoints           a batch is written once it holds this many points (5,000)
+     * @param maxDelay            ... or once its oldest message has waited this long (1 s)
+     * @param queueCapacityPoints capacity of the queue between the MQTT callback and the writer, in points; the
+     *                            callback blocks when it is full (back-pressure to the broker)
+     */
+    public record Batch(
+            @DefaultValue("5000") @Min(1) int maxPoints,
+            @DefaultValue("1s") @NotNull Duration maxDelay,
+            @DefaultValue("20000") @Min(1) int queueCapacityPoints) {
+    }
+
+    /**
+     * Retry of a failed batch write (transport errors, 5xx, 429) before spooling to disk.
+     *
+     * @param maxAttempts    attempts in total, including the first (resilience4j {@code maxAttempts})
+     * @param initialBackoff wait after the first failure
+     * @param multiplier     exponential back-off multiplier
+     * @param maxBackoff     longest wait between attempts
+     */
+    public record Retry(
+            @DefaultValue("3") @Min(1) int maxAttempts,
+            @DefaultValue("500ms") @NotNull Duration initialBackoff,
+            @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
+            @DefaultValue("4s") @NotNull Duration maxBackoff) {
+    }
+
+    /**
+     * Disk spool.
+     *
+     * @param dir              directory of this instance's spool (exclusively locked; one per instance)
+     * @param segmentSize      a spool segment file is closed once it reaches this size
+     * @param maxSize          when the spool holds this much, the writer stops accepting (back-pressure)
+     *                         instead of dropping
+     * @param drainInterval    how often the drainer looks at the spool
+     * @param drainChunkPoints points per {@code /write} while draining
+     * @param maxDrainBackoff  longest wait between drain attempts while InfluxDB stays down
+     */
+    public record Spool(
+            @NotNull Path dir,
+            @DefaultValue("16MB") @NotNull DataSize segmentSize,
+            @DefaultValue("2GB") @NotNull DataSize maxSize,
+            @DefaultValue("500ms") @NotNull Duration drainInterval,
+            @DefaultValue("5000") @Min(1) int drainChunkPoints,
+            @DefaultValue("5s") @NotNull Duration maxDrainBackoff) {
+    }
+
+    /**
+     * Payload rules (docs/telemetry.md).
+     *
+     * @param maxSize            larger payloads are dead-lettered as {@code oversized} (256 KiB)
+     * @param defaultMeasurement measurement of elements without {@code measurement}
+     */
+    public record Payload(
+            @DefaultValue("256KB") @NotNull DataSize maxSize,
+            @DefaultValue("telemetry") @NotBlank String defaultMeasurement) {
+    }
+
+    /**
+     * {@code seq} de-duplication window per device.
+     *
+     * @param window            a seq is remembered this long
+     * @param capacityPerDevice ... and at most this many seqs per device (oldest forgotten first)
+     */
+    public record Dedup(
+            @DefaultValue("10m") @NotNull Duration window,
+            @DefaultValue("1024") @Min(1) int capacityPerDevice) {
+    }
+
+    /**
+     * Tenant/device directory.
+     *
+     * @param ttl              a cached tenant (with its devices) is reloaded after this long even without a
+     *                         NOTIFY
+     * @param channel          PostgreSQL LISTEN channel provisioning notifies with the tenant UUID as payload
+     * @param reconnectBackoff wait before re-opening the LISTEN connection after it failed
+     * @param pollInterval     how long one {@code getNotifications} call waits
+     */
+    public record Directory(
+            @DefaultValue("30s") @NotNull Duration ttl,
+            @DefaultValue("tenantry_directory") @Pattern(regexp = "[a-z_][a-z0-9_]{0,62}") String channel,
+            @DefaultValue("2s") @NotNull Duration reconnectBackoff,
+            @DefaultValue("500ms") @NotNull Duration pollInterval) {
+    }
+}

@@ -1,0 +1,304 @@
+package io.tenantry.ingest.mqtt;
+
+import io.tenantry.ingest.config.IngestProperties;
+import io.tenantry.ingest.pipeline.Acker;
+import io.tenantry.ingest.pipeline.Envelope;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The ingest service's MQTT v5 session (Eclipse Paho {@link MqttAsyncClient}):
+ * <ul>
+ *   <li>fixed client id, Clean Start = 0 and a long Session Expiry Interval (OASIS MQTT v5.0 §3.1.2.4,
+ *       §3.1.2.11.2): the broker keeps the subscription and queues messages while the instance is away, and
+ *       redelivers every unacknowledged QoS 1 message when it returns (§4.4);</li>
+ *   <li>shared subscription {@code $share/<group>/plc/+/+} at QoS 1 (§4.8.2), so instances split the load;</li>
+ *   <li>Receive Maximum (§3.1.2.11.3) bounds the unacknowledged messages the broker sends us;</li>
+ *   <li>manual acknowledgements ({@link MqttAsyncClient#setManualAcks(boolean)}): PUBACK is sent by
+ *       {@link #ack(Envelope)} only after the message's points and dead letters are durable.</li>
+ * </ul>
+ * Every connection gets a new generation number; an acknowledgement for a message that arrived on an older
+ * connection is not sent, because the broker has already re-sent that message on the new connection (possibly
+ * under a packet id now used by another message) — the redelivered copy is acknowledged instead.
+ * <p>
+ * Mosquitto 2.0.11's dynamic-security plugin checks a shared subscription against the ACL with the full
+ * {@code $share/<group>/<filter>} string (verified by {@code SharedSubscriptionAclIT}); a refused subscription
+ * (reason code ≥ 0x80) is logged as an error and retried.
+ */
+public final class MqttIngestClient implements MqttCallback, Acker {
+    private static final Logger log = LoggerFactory.getLogger(MqttIngestClient.class);
+
+    /** Receives each message on the Paho callback thread; may block (back-pressure). */
+    @FunctionalInterface
+    public interface Handler {
+        /**
+         * @throws InterruptedException when shutting down; the message is then left unacknowledged
+         */
+        void handle(String topic, MqttMessage message, long generation, Instant receivedAt) throws InterruptedException;
+    }
+
+    private final IngestProperties.Mqtt config;
+    private final Handler handler;
+    private final AtomicLong generation = new AtomicLong(1);
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final ExecutorService control = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
+            .name("ingest-mqtt-control").daemon(true).unstarted(r));
+    private volatile MqttAsyncClient client;
+    private volatile boolean running;
+    private volatile boolean accepting;
+    private volatile boolean subscribed;
+    private volatile String lastError;
+
+    /**
+     * @param config  broker and session settings
+     * @param handler receives every message on Paho's callback thread
+     */
+    public MqttIngestClient(IngestProperties.Mqtt config, Handler handler) {
+        this.config = config;
+        this.handler = handler;
+    }
+
+    /** The shared-subscription topic filter, {@code $share/<group>/<filter>}. */
+    public String sharedFilter() {
+        return "$share/" + config.shareGroup() + "/" + config.topicFilter();
+    }
+
+    /** Connects in the background (retrying until it succeeds) and subscribes. */
+    public synchronized void start() throws MqttException {
+        running = true;
+        accepting = true;
+        client = new MqttAsyncClient(config.url(), config.clientId(), new MemoryPersistence());
+        client.setManualAcks(true);
+        client.setCallback(this);
+        control.submit(this::connectLoop);
+    }
+
+    private MqttConnectionOptions options() {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName(config.username());
+        o.setPassword(config.password().getBytes(StandardCharsets.UTF_8));
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
+        o.setReceiveMaximum(config.receiveMaximum());
+        o.setKeepAliveInterval((int) Math.max(1, config.keepAlive().toSeconds()));
+        o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, (int) Math.max(1, config.maxReconnectDelay().toSeconds()));
+        return o;
+    }
+
+    private void connectLoop() {
+        long backoff = 500;
+        while (running) {
+            try {
+                IMqttToken t = client.connect(options());
+                t.waitForCompletion(config.connectTimeout().toMillis() + 5000);
+                log.info("connected to {} as {} (client id {}, session present: {})", config.url(), config.username(),
+                        config.clientId(), t.getSessionPresent());
+                return; // connectComplete subscribes; Paho reconnects automatically from now on
+            } catch (MqttException e) {
+                lastError = e.toString();
+                log.warn("cannot connect to the broker at {} ({}); retrying in {} ms", config.url(), e.getMessage(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, config.maxReconnectDelay().toMillis());
+            }
+        }
+    }
+
+    private void subscribe() {
+        long backoff = 1000;
+        while (running && client.isConnected()) {
+            try {
+                IMqttToken t = client.subscribe(new MqttSubscription(sharedFilter(), 1));
+                t.waitForCompletion(config.connectTimeout().toMillis());
+                int[] codes = t.getReasonCodes();
+                if (codes != null && Arrays.stream(codes).allMatch(c -> c < 0x80)) {
+                    subscribed = true;
+                    log.info("subscribed to {} (granted QoS {})", sharedFilter(), codes[0]);
+                    return;
+                }
+                lastError = "subscription to " + sharedFilter() + " refused with reason code(s) " + Arrays.toString(codes);
+                log.error("{}; check the ingest client's broker ACL (PlatformBootstrap.ingestAcls)", lastError);
+            } catch (MqttException e) {
+                lastError = e.toString();
+                log.warn("subscribe to {} failed: {}", sharedFilter(), e.getMessage());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(backoff * 2, 30_000);
+        }
+    }
+
+    /**
+     * Paho callback: counts the message as in flight and hands it to the handler (which may block: back-pressure).
+     * Never throws, since an exception here would make Paho drop the connection; a message the handler could not
+     * take stays unacknowledged and is redelivered after the next reconnect.
+     */
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        Instant receivedAt = Instant.now();
+        if (!accepting) {
+            return; // shutting down: left unacknowledged, the broker redelivers it
+        }
+        inflight.incrementAndGet();
+        try {
+            handler.handle(topic, message, generation.get(), receivedAt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // never let an exception reach Paho: it would drop the connection
+            log.error("message handler failed for {}; message left unacknowledged", topic, e);
+        }
+    }
+
+    /**
+     * Acknowledges the envelope's message (QoS 1) if it arrived on the current connection.
+     */
+    @Override
+    public void ack(Envelope e) {
+        if (e.generation() != generation.get()) {
+            return;
+        }
+        inflight.decrementAndGet();
+        if (e.qos() == 0) {
+            return;
+        }
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
+            return;
+        }
+        try {
+            c.messageArrivedComplete(e.messageId(), e.qos());
+        } catch (MqttException ex) {
+            log.debug("cannot acknowledge message {} ({}); the broker will redeliver it", e.messageId(), ex.getMessage());
+        }
+    }
+
+    /** Paho callback: a new connection generation begins; acknowledgements for the old one are dropped. */
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        generation.incrementAndGet();
+        inflight.set(0);
+        subscribed = false;
+        lastError = "disconnected: " + response;
+        if (running) {
+            log.warn("broker connection lost ({}); reconnecting", response);
+        }
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        lastError = exception.toString();
+        log.warn("MQTT error", exception);
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+    }
+
+    /** Paho callback: (re)subscribes on the control thread. */
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+        if (reconnect) {
+            log.info("reconnected to {}", serverURI);
+        }
+        // re-subscribing is idempotent and covers an expired session (session present = 0)
+        control.submit(this::subscribe);
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+    }
+
+    /** Stops taking new messages; those arriving from now on stay unacknowledged. */
+    public void stopIntake() {
+        accepting = false;
+    }
+
+    /**
+     * Disconnects normally; the session (and its queue) stays at the broker for {@code session-expiry}.
+     */
+    public synchronized void stop() {
+        running = false;
+        accepting = false;
+        control.shutdownNow();
+        MqttAsyncClient c = client;
+        if (c == null) {
+            return;
+        }
+        try {
+            if (c.isConnected()) {
+                c.disconnect(5000).waitForCompletion(6000);
+            }
+        } catch (MqttException e) {
+            log.debug("disconnect failed: {}", e.getMessage());
+            try {
+                c.disconnectForcibly(0, 1000, false);
+            } catch (MqttException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            c.close(true);
+        } catch (MqttException e) {
+            log.debug("close failed: {}", e.getMessage());
+        }
+        try {
+            control.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Messages received and not yet acknowledged on the current connection. */
+    public int inflight() {
+        return inflight.get();
+    }
+
+    /** True when every message the broker may send before we acknowledge some is already with us. */
+    public boolean windowFull() {
+        return inflight.get() >= config.receiveMaximum();
+    }
+
+    /** True while the broker connection is up. */
+    public boolean connected() {
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
+    }
+
+    /** True while connected and the shared subscription was granted. */
+    public boolean subscribed() {
+        return subscribed && connected();
+    }
+
+    /** The last connection/subscription error, or null. */
+    public String lastError() {
+        return lastError;
+    }
+}

@@ -1,0 +1,180 @@
+package io.tenantry.ingest.pipeline;
+
+import io.tenantry.ingest.config.IngestProperties;
+import io.tenantry.ingest.deadletter.DeadLetter;
+import io.tenantry.ingest.deadletter.DeadLetterSink;
+import io.tenantry.ingest.influx.InfluxPointWriter;
+import io.tenantry.ingest.spool.SpoolEntry;
+import io.tenantry.ingest.stats.IngestMetrics;
+import io.tenantry.ingest.telemetry.RejectReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The writer thread: takes batches from the {@link EnvelopeQueue}, hands their points off
+ * ({@link PointDelivery}), stores their dead letters ({@link DeadLetterSink}) and only then acknowledges the
+ * batch's MQTT messages ({@link Acker}), in queue order. A crash at any point before the acknowledgements
+ * leaves the messages unacknowledged in the broker's persistent session, which redelivers them.
+ */
+public final class BatchWriter {
+    private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+
+    private final EnvelopeQueue queue;
+    private final IngestProperties.Batch config;
+    private final PointDelivery delivery;
+    private final DeadLetterSink deadLetters;
+    private final Acker acker;
+    private final IngestMetrics metrics;
+    private final BooleanSupplier flushNow;
+    private volatile boolean running;
+    private Thread thread;
+
+    /**
+     * @param flushNow true when no further message can arrive before some are acknowledged (Receive Maximum
+     *                 reached), so waiting for a fuller batch is pointless
+     */
+    public BatchWriter(EnvelopeQueue queue, IngestProperties.Batch config, PointDelivery delivery,
+                       DeadLetterSink deadLetters, Acker acker, IngestMetrics metrics, BooleanSupplier flushNow) {
+        this.queue = queue;
+        this.config = config;
+        this.delivery = delivery;
+        this.deadLetters = deadLetters;
+        this.acker = acker;
+        this.metrics = metrics;
+        this.flushNow = flushNow;
+    }
+
+    /** Starts the writer thread. */
+    public synchronized void start() {
+        running = true;
+        thread = Thread.ofPlatform().name("ingest-writer").start(this::run);
+    }
+
+    /**
+     * Stops after the queue is empty (everything in it handed off and acknowledged), waiting up to
+     * {@code timeoutMillis}; then interrupts.
+     */
+    public synchronized void stop(long timeoutMillis) {
+        running = false;
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join(timeoutMillis);
+            if (thread.isAlive()) {
+                log.warn("writer did not finish within {} ms; interrupting (unacknowledged messages will be redelivered)",
+                        timeoutMillis);
+                thread.interrupt();
+                thread.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        long maxDelay = config.maxDelay().toNanos();
+        long idle = TimeUnit.MILLISECONDS.toNanos(200);
+        while (running || !queue.isEmpty()) {
+            try {
+                List<Envelope> batch = queue.takeBatch(config.maxPoints(), maxDelay, idle, flushNow);
+                if (!batch.isEmpty()) {
+                    handleUntilDone(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Hands the batch off, retrying with back-off after an unexpected failure (a bug, not an InfluxDB outage,
+     * which {@link PointDelivery} absorbs): a batch taken from the queue is never forgotten unacknowledged.
+     * Re-delivering its points is harmless (same series and timestamps).
+     */
+    private void handleUntilDone(List<Envelope> batch) throws InterruptedException {
+        long backoff = 500;
+        while (true) {
+            try {
+                handle(batch);
+                return;
+            } catch (RuntimeException e) {
+                log.error("writer failed on a batch of {} message(s); retrying in {} ms", batch.size(), backoff, e);
+                metrics.writeFailed("writer: " + e);
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+    }
+
+    /**
+     * Hands one batch off and acknowledges it. Package-visible for tests.
+     *
+     * @throws InterruptedException when interrupted before the batch was durable (nothing acknowledged)
+     */
+    void handle(List<Envelope> batch) throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<SpoolEntry> entries = new ArrayList<>();
+        List<DeadLetter> dead = new ArrayList<>();
+        for (Envelope e : batch) {
+            entries.addAll(e.points());
+            dead.addAll(e.deadLetters());
+        }
+        PointDelivery.Outcome outcome = delivery.deliver(entries);
+        Set<SpoolEntry> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (!outcome.rejected().isEmpty()) {
+            Map<SpoolEntry, Instant> receivedAt = new IdentityHashMap<>();
+            for (Envelope e : batch) {
+                e.points().forEach(p -> receivedAt.put(p, e.receivedAt()));
+            }
+            for (InfluxPointWriter.Rejected r : outcome.rejected()) {
+                refused.add(r.entry());
+                dead.add(new DeadLetter(receivedAt.getOrDefault(r.entry(), Instant.now()), r.entry().topic(),
+                        r.entry().tenantId(), RejectReason.INFLUX_REJECTED, r.error(),
+                        r.entry().line().getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        storeDeadLetters(dead);
+        metrics.batch(System.nanoTime() - t0, outcome.spooled());
+        Map<String, Long> pointsByTenant = new HashMap<>();
+        for (Envelope e : batch) {
+            acker.ack(e);
+            long n = e.points().stream().filter(p -> !refused.contains(p)).count();
+            pointsByTenant.merge(e.tenantTag(), n, Long::sum);
+            metrics.message(e.tenantTag());
+            metrics.duplicates(e.tenantTag(), e.duplicates());
+        }
+        pointsByTenant.forEach(metrics::points);
+    }
+
+    private void storeDeadLetters(List<DeadLetter> dead) throws InterruptedException {
+        if (dead.isEmpty()) {
+            return;
+        }
+        long backoff = 100;
+        while (true) {
+            try {
+                deadLetters.store(dead);
+                dead.forEach(d -> metrics.rejected(d.reason()));
+                return;
+            } catch (RuntimeException e) {
+                log.error("cannot store {} dead letter(s) anywhere ({}); retrying", dead.size(), e.toString());
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+}

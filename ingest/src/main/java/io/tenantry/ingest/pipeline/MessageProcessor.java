@@ -1,0 +1,163 @@
+package io.tenantry.ingest.pipeline;
+
+import io.tenantry.core.timeseries.LineProtocol;
+import io.tenantry.core.timeseries.Point;
+import io.tenantry.ingest.deadletter.DeadLetter;
+import io.tenantry.ingest.directory.DeviceDirectory;
+import io.tenantry.ingest.directory.DirectoryUnavailableException;
+import io.tenantry.ingest.directory.TenantInfo;
+import io.tenantry.ingest.spool.SpoolEntry;
+import io.tenantry.ingest.stats.IngestMetrics;
+import io.tenantry.ingest.telemetry.Identity;
+import io.tenantry.ingest.telemetry.PointFactory;
+import io.tenantry.ingest.telemetry.RejectReason;
+import io.tenantry.ingest.telemetry.Rejection;
+import io.tenantry.ingest.telemetry.TelemetryElement;
+import io.tenantry.ingest.telemetry.TelemetryParser;
+import io.tenantry.ingest.telemetry.TelemetryTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns one MQTT message into an {@link Envelope}: topic → identity (directory), then tenant status, device
+ * status, payload parsing and validation ({@link TelemetryParser}), seq de-duplication and point building
+ * ({@link PointFactory}, {@link LineProtocol}). Never throws for bad input: every problem becomes a dead letter.
+ * <p>
+ * Timestamps: an element without {@code ts} gets the receive time plus its index in the batch (in ns), so the
+ * elements of one message never collide on the same timestamp.
+ * <p>
+ * Called on the MQTT callback thread only.
+ */
+public final class MessageProcessor {
+    private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
+
+    private final DeviceDirectory directory;
+    private final TelemetryParser parser;
+    private final SeqDeduplicator dedup;
+    private final LongSupplier nanoClock;
+    private volatile boolean stopping;
+
+    /**
+     * @param directory tenant/device lookup
+     * @param parser    payload parser
+     * @param dedup     seq window
+     * @param nanoClock monotonic clock for the dedup window
+     */
+    public MessageProcessor(DeviceDirectory directory, TelemetryParser parser, SeqDeduplicator dedup, LongSupplier nanoClock) {
+        this.directory = directory;
+        this.parser = parser;
+        this.dedup = dedup;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Makes a pending directory retry give up (shutdown). */
+    public void stop() {
+        stopping = true;
+    }
+
+    /**
+     * Processes one message.
+     *
+     * @param topic      MQTT topic
+     * @param payload    raw payload
+     * @param messageId  MQTT packet id
+     * @param qos        delivered QoS
+     * @param generation connection generation it arrived on
+     * @param receivedAt receive time
+     * @return the envelope (points and/or dead letters)
+     * @throws InterruptedException when shutting down while PostgreSQL is unreachable (nothing is acknowledged)
+     */
+    public Envelope process(String topic, byte[] payload, int messageId, int qos, long generation, Instant receivedAt)
+            throws InterruptedException {
+        List<SpoolEntry> points = new ArrayList<>();
+        List<DeadLetter> dead = new ArrayList<>();
+        String tenantTag = IngestMetrics.UNKNOWN_TENANT;
+        int duplicates = 0;
+        try {
+            Optional<TelemetryTopic> t = TelemetryTopic.parse(topic);
+            if (t.isEmpty()) {
+                dead.add(new DeadLetter(receivedAt, topic, null, RejectReason.UNKNOWN_TENANT,
+                        "topic is not plc/<tenant_slug>/<plc_id>", payload));
+            } else {
+                DeviceDirectory.Lookup l = lookup(t.get());
+                switch (l) {
+                    case DeviceDirectory.UnknownTenant u -> dead.add(new DeadLetter(receivedAt, topic, null,
+                            RejectReason.UNKNOWN_TENANT, "no tenant with slug '" + t.get().tenantSlug() + "'", payload));
+                    case DeviceDirectory.UnknownDevice u -> {
+                        tenantTag = u.tenant().slug();
+                        dead.add(new DeadLetter(receivedAt, topic, u.tenant().id(), RejectReason.UNKNOWN_DEVICE,
+                                "tenant '" + u.tenant().slug() + "' has no device '" + t.get().plcId() + "'", payload));
+                    }
+                    case DeviceDirectory.Found f -> {
+                        tenantTag = f.tenant().slug();
+                        UUID tenantId = f.tenant().id();
+                        if (f.tenant().status() != TenantInfo.Status.ACTIVE) {
+                            RejectReason r = f.tenant().status() == TenantInfo.Status.TERMINATED
+                                    ? RejectReason.TENANT_TERMINATED : RejectReason.TENANT_SUSPENDED;
+                            dead.add(new DeadLetter(receivedAt, topic, tenantId, r,
+                                    "tenant '" + f.tenant().slug() + "' is " + f.tenant().status(), payload));
+                        } else if (!f.device().active()) {
+                            dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.DEVICE_INACTIVE,
+                                    "device '" + f.device().plcId() + "' is inactive", payload));
+                        } else {
+                            Identity id = new Identity(tenantId, f.tenant().slug(), f.device().plcId());
+                            TelemetryParser.Result r = parser.parse(payload, id);
+                            for (Rejection rej : r.rejected()) {
+                                dead.add(new DeadLetter(receivedAt, topic, tenantId, rej.reason(), rej.detail(), rej.payload()));
+                            }
+                            long receivedNanos = receivedAt.getEpochSecond() * 1_000_000_000L + receivedAt.getNano();
+                            long now = nanoClock.getAsLong();
+                            for (TelemetryElement e : r.elements()) {
+                                if (e.seq() != null && !dedup.firstSeen(f.device().id(), e.seq(), e.tsNanos(), now)) {
+                                    duplicates++;
+                                    continue;
+                                }
+                                try {
+                                    Point p = PointFactory.toPoint(e, id, f.device().type(), f.device().tags(),
+                                            receivedNanos + e.index());
+                                    points.add(new SpoolEntry(tenantId, topic, LineProtocol.toLine(p)));
+                                } catch (IllegalArgumentException ex) {
+                                    dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.INVALID_VALUE,
+                                            "element " + e.index() + ": " + ex.getMessage(), payload));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("internal error on a message on {}; keeping it as a dead letter", topic, e);
+            points.clear();
+            dead.clear();
+            dead.add(new DeadLetter(receivedAt, topic, null, RejectReason.INTERNAL_ERROR, String.valueOf(e), payload));
+        }
+        return new Envelope(topic, messageId, qos, generation, receivedAt, 0L, tenantTag, points, dead, duplicates);
+    }
+
+    /** Looks the topic up, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */
+    private DeviceDirectory.Lookup lookup(TelemetryTopic t) throws InterruptedException {
+        long backoff = 100;
+        while (true) {
+            try {
+                return directory.lookup(t.tenantSlug(), t.plcId());
+            } catch (DirectoryUnavailableException e) {
+                if (stopping) {
+                    throw new InterruptedException("stopping while the directory is unavailable");
+                }
+                log.warn("directory unavailable ({}); retrying in {}", e.getMessage(), Duration.ofMillis(backoff));
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+}

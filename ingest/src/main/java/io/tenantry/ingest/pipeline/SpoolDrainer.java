@@ -1,0 +1,167 @@
+package io.tenantry.ingest.pipeline;
+
+import io.tenantry.core.timeseries.TimeSeriesWriteException;
+import io.tenantry.ingest.config.IngestProperties;
+import io.tenantry.ingest.deadletter.DeadLetter;
+import io.tenantry.ingest.deadletter.DeadLetterStore;
+import io.tenantry.ingest.influx.InfluxPointWriter;
+import io.tenantry.ingest.spool.DiskSpool;
+import io.tenantry.ingest.spool.SpoolEntry;
+import io.tenantry.ingest.stats.IngestMetrics;
+import io.tenantry.ingest.telemetry.RejectReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drains the {@link DiskSpool} into InfluxDB, oldest segment first, in chunks of
+ * {@code tenantry.ingest.spool.drain-chunk-points}; a segment is deleted only after all its points were
+ * written (or refused by InfluxDB and dead-lettered). While InfluxDB stays unavailable it backs off
+ * exponentially up to {@code max-drain-backoff}. Also moves dead letters from their local fallback file into
+ * PostgreSQL. A crash mid-segment re-writes that segment's first chunks after restart: harmless, same series and
+ * timestamps overwrite themselves.
+ */
+public final class SpoolDrainer {
+    private static final Logger log = LoggerFactory.getLogger(SpoolDrainer.class);
+
+    private final DiskSpool spool;
+    private final InfluxPointWriter influx;
+    private final DeadLetterStore deadLetters;
+    private final IngestMetrics metrics;
+    private final IngestProperties.Spool config;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean running;
+    private volatile Instant lastDrained;
+    private Thread thread;
+    private long segmentInProgress = -1;
+    private int segmentOffset;
+
+    /**
+     * @param spool       the spool to drain
+     * @param influx      InfluxDB writer (refused points come back for dead-lettering)
+     * @param deadLetters where refused points go; its local fallback file is retried by this thread too
+     * @param metrics     last success / error
+     * @param config      drain interval, chunk size, back-off
+     */
+    public SpoolDrainer(DiskSpool spool, InfluxPointWriter influx, DeadLetterStore deadLetters, IngestMetrics metrics,
+                        IngestProperties.Spool config) {
+        this.spool = spool;
+        this.influx = influx;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /** Starts the drainer thread. */
+    public synchronized void start() {
+        running = true;
+        thread = Thread.ofPlatform().name("ingest-spool-drainer").daemon(true).start(this::run);
+    }
+
+    /** Stops the thread (the spool keeps what is left). */
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Asks for a drain attempt now. */
+    public void wake() {
+        wake.release();
+    }
+
+    /** When the spool last became empty after holding points, or null. */
+    public Instant lastDrained() {
+        return lastDrained;
+    }
+
+    private void run() {
+        long interval = config.drainInterval().toMillis();
+        long backoff = 0; // > 0 while InfluxDB keeps failing: wake() does not shorten it
+        while (running) {
+            try {
+                if (backoff > 0) {
+                    Thread.sleep(backoff);
+                } else {
+                    wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
+                }
+                wake.drainPermits();
+                if (deadLetters.pending() > 0) {
+                    deadLetters.retryPending();
+                }
+                if (spool.isEmpty()) {
+                    backoff = 0;
+                    continue;
+                }
+                backoff = drainAll() ? 0 : Math.min(Math.max(backoff * 2, interval), config.maxDrainBackoff().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                log.error("spool drain failed", e);
+                backoff = config.maxDrainBackoff().toMillis();
+            }
+        }
+    }
+
+    /** @return true when the spool was emptied, false when InfluxDB failed */
+    private boolean drainAll() throws Exception {
+        long drained = 0;
+        while (running) {
+            var seg = spool.oldest();
+            if (seg.isEmpty()) {
+                break;
+            }
+            DiskSpool.Segment s = seg.get();
+            if (s.id() != segmentInProgress) {
+                segmentInProgress = s.id();
+                segmentOffset = 0;
+            }
+            List<SpoolEntry> entries = s.entries();
+            while (segmentOffset < entries.size()) {
+                List<SpoolEntry> chunk = entries.subList(segmentOffset, Math.min(entries.size(), segmentOffset + config.drainChunkPoints()));
+                List<InfluxPointWriter.Rejected> rejected;
+                try {
+                    rejected = influx.write(chunk);
+                } catch (TimeSeriesWriteException e) {
+                    metrics.writeFailed(e.getMessage());
+                    log.info("spool drain paused: InfluxDB still unavailable ({}); {} point(s) waiting",
+                            e.getMessage(), spool.points());
+                    return false;
+                }
+                metrics.writeSucceeded();
+                if (!rejected.isEmpty()) {
+                    List<DeadLetter> dead = new ArrayList<>();
+                    for (InfluxPointWriter.Rejected r : rejected) {
+                        dead.add(new DeadLetter(Instant.now(), r.entry().topic(), r.entry().tenantId(),
+                                RejectReason.INFLUX_REJECTED, r.error() + " (while draining the spool)",
+                                r.entry().line().getBytes(StandardCharsets.UTF_8)));
+                    }
+                    deadLetters.store(dead);
+                    dead.forEach(d -> metrics.rejected(d.reason()));
+                }
+                segmentOffset += chunk.size();
+                drained += chunk.size();
+            }
+            spool.remove(s);
+            segmentInProgress = -1;
+            segmentOffset = 0;
+        }
+        if (drained > 0 && spool.isEmpty()) {
+            lastDrained = Instant.now();
+            log.info("spool drained: {} point(s) written to InfluxDB", drained);
+        }
+        return true;
+    }
+}

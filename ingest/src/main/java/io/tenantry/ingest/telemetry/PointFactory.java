@@ -1,0 +1,53 @@
+package io.tenantry.ingest.telemetry;
+
+import io.tenantry.core.timeseries.Point;
+import io.tenantry.core.timeseries.SharedBuckets;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns a validated {@link TelemetryElement} into the {@link Point} stored in {@code processo_raw}: tags are, in
+ * increasing precedence, the device's own tags from PostgreSQL, the payload's tags, and the reserved tags
+ * {@code locatario_id} (tenant UUID, design note 003 §5), {@code plc_id} and {@code type} (device type, note
+ * 003 §3), which nothing from the payload can override.
+ */
+public final class PointFactory {
+    /** The tag holding the device type ({@code siemens_s7}, {@code modbus_tcp}, {@code opcua}). */
+    public static final String TYPE_TAG = "type";
+    /** Tags only ingest sets. */
+    public static final Set<String> RESERVED_TAGS = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, TYPE_TAG);
+
+    private PointFactory() {
+    }
+
+    /**
+     * Builds the point.
+     *
+     * @param element       the validated element
+     * @param identity      tenant and device from the topic
+     * @param deviceType    {@code devices.type}
+     * @param deviceTags    {@code devices.tags} (reserved keys in it are ignored)
+     * @param receivedNanos receive time in ns since the epoch, used when the element has no {@code ts}
+     */
+    public static Point toPoint(TelemetryElement element, Identity identity, String deviceType,
+                                Map<String, String> deviceTags, long receivedNanos) {
+        TreeMap<String, String> tags = new TreeMap<>();
+        deviceTags.forEach((k, v) -> {
+            if (!RESERVED_TAGS.contains(k)) {
+                tags.put(k, v);
+            }
+        });
+        element.tags().forEach((k, v) -> {
+            if (!RESERVED_TAGS.contains(k)) {
+                tags.put(k, v);
+            }
+        });
+        tags.put(SharedBuckets.TENANT_TAG, identity.tenantId().toString());
+        tags.put(SharedBuckets.DEVICE_TAG, identity.plcId());
+        tags.put(TYPE_TAG, deviceType);
+        long ts = element.tsNanos() != null ? element.tsNanos() : receivedNanos;
+        return new Point(element.measurement(), tags, element.fields(), ts);
+    }
+}

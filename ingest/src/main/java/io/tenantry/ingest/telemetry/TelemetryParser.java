@@ -1,0 +1,338 @@
+package io.tenantry.ingest.telemetry;
+
+import io.tenantry.core.timeseries.SharedBuckets;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Parses and validates telemetry payloads (docs/telemetry.md): a JSON object
+ * {@code {"ts", "fields", "tags"?, "seq"?, "measurement"?}} or a JSON array of such objects. Every element is
+ * checked on its own, so a bad element of a batch becomes one {@link Rejection} while the good ones go on.
+ * <p>
+ * Identity: {@code locatario_id} and {@code plc_id}, at the top level of an element or inside its {@code tags},
+ * must agree with the topic's {@link Identity}; otherwise the element is rejected as
+ * {@link RejectReason#SPOOFED_TENANT} / {@link RejectReason#SPOOFED_DEVICE}. This deliberately inverts design
+ * note 003 §4 ("JSON > tópico"), which would let one tenant's device write into another tenant's series of the
+ * shared bucket. A {@code locatario_id} equal to the tenant's UUID (any case) or to its slug agrees.
+ * <p>
+ * Thread-safe and stateless.
+ */
+public final class TelemetryParser {
+    /** Longest measurement name, field key or tag key accepted. */
+    public static final int MAX_NAME_LENGTH = 256;
+    /** Longest string field value accepted: InfluxDB 1.x limits string fields to 64 KiB. */
+    public static final int MAX_STRING_FIELD_BYTES = 64 * 1024;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final long maxBytes;
+    private final String defaultMeasurement;
+
+    /**
+     * @param maxBytes           payloads longer than this are rejected as {@link RejectReason#OVERSIZED} without
+     *                           being parsed
+     * @param defaultMeasurement measurement for elements without one
+     */
+    public TelemetryParser(long maxBytes, String defaultMeasurement) {
+        this.maxBytes = maxBytes;
+        this.defaultMeasurement = Objects.requireNonNull(defaultMeasurement);
+    }
+
+    /**
+     * The outcome for one payload.
+     *
+     * @param elements  valid elements, in payload order
+     * @param rejected  rejections: one for the whole message (then {@code elements} is empty) or one per bad
+     *                  element
+     * @param total     number of elements the payload held (1 for an object; 0 when it could not be parsed)
+     */
+    public record Result(List<TelemetryElement> elements, List<Rejection> rejected, int total) {
+    }
+
+    /**
+     * Parses one MQTT payload sent by {@code identity}'s device.
+     *
+     * @param payload  the raw bytes (UTF-8 JSON)
+     * @param identity tenant and device the topic names
+     * @return the valid elements and the rejections; never throws for bad input
+     */
+    public Result parse(byte[] payload, Identity identity) {
+        if (payload.length > maxBytes) {
+            // keep only the first maxBytes: enough to diagnose, and a huge publish cannot bloat dead_letters
+            return messageRejected(new Rejection(RejectReason.OVERSIZED,
+                    "payload is " + payload.length + " bytes; the limit is " + maxBytes + " bytes (first " + maxBytes
+                            + " bytes kept)", java.util.Arrays.copyOf(payload, (int) Math.min(payload.length, maxBytes))));
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (JacksonException e) {
+            return messageRejected(new Rejection(RejectReason.MALFORMED_JSON, e.getOriginalMessage(), payload));
+        }
+        if (root == null || root.isMissingNode()) {
+            return messageRejected(new Rejection(RejectReason.MALFORMED_JSON, "empty payload", payload));
+        }
+        List<TelemetryElement> ok = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        if (root.isObject()) {
+            element(root, 0, false, payload, identity, ok, rejected);
+            return new Result(ok, rejected, 1);
+        }
+        if (root.isArray()) {
+            if (root.isEmpty()) {
+                return messageRejected(new Rejection(RejectReason.MALFORMED_JSON, "empty batch", payload));
+            }
+            for (int i = 0; i < root.size(); i++) {
+                JsonNode e = root.get(i);
+                element(e, i, true, JSON.writeValueAsBytes(e), identity, ok, rejected);
+            }
+            return new Result(ok, rejected, root.size());
+        }
+        return messageRejected(new Rejection(RejectReason.MALFORMED_JSON,
+                "top level must be an object or an array of objects, not " + kind(root), payload));
+    }
+
+    private static Result messageRejected(Rejection r) {
+        return new Result(List.of(), List.of(r), 0);
+    }
+
+    /** Thrown inside element validation; carries the reason. */
+    private static final class Bad extends Exception {
+        final RejectReason reason;
+
+        Bad(RejectReason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private void element(JsonNode node, int index, boolean batch, byte[] source, Identity id,
+                         List<TelemetryElement> ok, List<Rejection> rejected) {
+        try {
+            ok.add(element(node, index, id));
+        } catch (Bad b) {
+            rejected.add(new Rejection(b.reason, (batch ? "element " + index + ": " : "") + b.getMessage(), source));
+        } catch (RuntimeException e) {
+            // a value Jackson cannot convert; never let one element break the message
+            rejected.add(new Rejection(RejectReason.INVALID_VALUE, (batch ? "element " + index + ": " : "") + e.getMessage(), source));
+        }
+    }
+
+    private TelemetryElement element(JsonNode node, int index, Identity id) throws Bad {
+        if (!node.isObject()) {
+            throw new Bad(RejectReason.MALFORMED_JSON, "element must be an object, not " + kind(node));
+        }
+        // identity first: a spoofing element is reported as such even when it is also malformed otherwise
+        JsonNode tagsNode = node.get("tags");
+        checkTenantClaim(node.get(SharedBuckets.TENANT_TAG), id, "");
+        checkDeviceClaim(node.get(SharedBuckets.DEVICE_TAG), id, "");
+        if (tagsNode != null && tagsNode.isObject()) {
+            checkTenantClaim(tagsNode.get(SharedBuckets.TENANT_TAG), id, "tags.");
+            checkDeviceClaim(tagsNode.get(SharedBuckets.DEVICE_TAG), id, "tags.");
+        }
+
+        JsonNode fieldsNode = node.get("fields");
+        if (fieldsNode == null || fieldsNode.isNull()) {
+            throw new Bad(RejectReason.MALFORMED_JSON, "missing 'fields'");
+        }
+        if (!fieldsNode.isObject()) {
+            throw new Bad(RejectReason.WRONG_TYPE, "'fields' must be an object, not " + kind(fieldsNode));
+        }
+        if (fieldsNode.isEmpty()) {
+            throw new Bad(RejectReason.MALFORMED_JSON, "'fields' is empty");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> f : fieldsNode.properties()) {
+            String key = f.getKey();
+            checkName(key, "field key");
+            fields.put(key, fieldValue(key, f.getValue()));
+        }
+
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (tagsNode != null && !tagsNode.isNull()) {
+            if (!tagsNode.isObject()) {
+                throw new Bad(RejectReason.WRONG_TYPE, "'tags' must be an object, not " + kind(tagsNode));
+            }
+            for (Map.Entry<String, JsonNode> t : tagsNode.properties()) {
+                String key = t.getKey();
+                checkName(key, "tag key");
+                JsonNode v = t.getValue();
+                if (!v.isString()) {
+                    throw new Bad(RejectReason.WRONG_TYPE, "tag '" + key + "' must be a string, not " + kind(v));
+                }
+                String value = v.stringValue();
+                if (hasControl(value) || value.length() > MAX_NAME_LENGTH) {
+                    throw new Bad(RejectReason.INVALID_VALUE, "tag '" + key + "' has control characters or is longer than "
+                            + MAX_NAME_LENGTH);
+                }
+                if (!PointFactory.RESERVED_TAGS.contains(key)) {
+                    tags.put(key, value);
+                }
+            }
+        }
+
+        String measurement = defaultMeasurement;
+        JsonNode m = node.get("measurement");
+        if (m != null && !m.isNull()) {
+            if (!m.isString()) {
+                throw new Bad(RejectReason.WRONG_TYPE, "'measurement' must be a string, not " + kind(m));
+            }
+            measurement = m.stringValue();
+            checkName(measurement, "measurement");
+        }
+
+        Long ts = null;
+        JsonNode tsNode = node.get("ts");
+        if (tsNode != null && !tsNode.isNull()) {
+            try {
+                if (tsNode.isString()) {
+                    ts = Timestamps.parseRfc3339(tsNode.stringValue());
+                } else if (tsNode.isNumber()) {
+                    ts = Timestamps.fromEpochMillis(tsNode.decimalValue());
+                } else {
+                    throw new IllegalArgumentException("'ts' must be an RFC 3339 string or epoch milliseconds, not "
+                            + kind(tsNode));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new Bad(RejectReason.BAD_TIMESTAMP, e.getMessage());
+            }
+        }
+
+        Long seq = null;
+        JsonNode seqNode = node.get("seq");
+        if (seqNode != null && !seqNode.isNull()) {
+            if (!seqNode.isNumber() || !isWhole(seqNode) || !fitsLong(seqNode)) {
+                throw new Bad(RejectReason.WRONG_TYPE, "'seq' must be an integer (64-bit), not " + seqNode);
+            }
+            seq = seqNode.decimalValue().longValueExact();
+            if (seq < 0) {
+                throw new Bad(RejectReason.INVALID_VALUE, "'seq' must not be negative");
+            }
+        }
+        return new TelemetryElement(index, measurement, fields, tags, ts, seq);
+    }
+
+    private static Object fieldValue(String key, JsonNode v) throws Bad {
+        if (v.isNumber()) {
+            double d = v.numberValue().doubleValue(); // BigDecimal/BigInteger → ±Infinity when out of range
+            if (!Double.isFinite(d)) {
+                throw new Bad(RejectReason.INVALID_VALUE, "field '" + key + "' is out of the float64 range");
+            }
+            return d;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isString()) {
+            String s = v.stringValue();
+            if (s.length() * 3L > MAX_STRING_FIELD_BYTES && s.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_FIELD_BYTES) {
+                throw new Bad(RejectReason.INVALID_VALUE, "string field '" + key + "' is longer than 64 KiB");
+            }
+            return s;
+        }
+        throw new Bad(RejectReason.WRONG_TYPE, "field '" + key + "' is " + kind(v) + "; expected number, boolean or string");
+    }
+
+    private static void checkTenantClaim(JsonNode claim, Identity id, String where) throws Bad {
+        if (claim == null || claim.isNull()) {
+            return;
+        }
+        String v = claim.isString() ? claim.stringValue() : claim.toString();
+        if (!v.equalsIgnoreCase(id.tenantId().toString()) && !v.equals(id.tenantSlug())) {
+            throw new Bad(RejectReason.SPOOFED_TENANT, where + SharedBuckets.TENANT_TAG + " '" + abbreviate(v)
+                    + "' does not match the topic's tenant");
+        }
+    }
+
+    private static void checkDeviceClaim(JsonNode claim, Identity id, String where) throws Bad {
+        if (claim == null || claim.isNull()) {
+            return;
+        }
+        String v = claim.isString() ? claim.stringValue() : claim.toString();
+        if (!v.equals(id.plcId())) {
+            throw new Bad(RejectReason.SPOOFED_DEVICE, where + SharedBuckets.DEVICE_TAG + " '" + abbreviate(v)
+                    + "' does not match the topic's plc_id '" + id.plcId() + "'");
+        }
+    }
+
+    private static void checkName(String name, String what) throws Bad {
+        if (name.isEmpty()) {
+            throw new Bad(RejectReason.INVALID_VALUE, what + " must not be empty");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new Bad(RejectReason.INVALID_VALUE, what + " '" + abbreviate(name) + "' is longer than " + MAX_NAME_LENGTH);
+        }
+        if (hasControl(name)) {
+            throw new Bad(RejectReason.INVALID_VALUE, what + " '" + abbreviate(name) + "' contains control characters");
+        }
+        if (!"measurement".equals(what) && "time".equals(name)) {
+            // InfluxDB 1.x refuses a field or tag named "time" ("invalid field name")
+            throw new Bad(RejectReason.INVALID_VALUE, what + " must not be 'time'");
+        }
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWhole(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return true;
+        }
+        BigDecimal d = n.decimalValue();
+        return d.stripTrailingZeros().scale() <= 0;
+    }
+
+    private static boolean fitsLong(JsonNode n) {
+        BigDecimal d = n.decimalValue();
+        return d.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0 && d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
+    }
+
+    private static String kind(JsonNode n) {
+        if (n.isObject()) {
+            return "an object";
+        }
+        if (n.isArray()) {
+            return "an array";
+        }
+        if (n.isNull()) {
+            return "null";
+        }
+        if (n.isNumber()) {
+            return "a number";
+        }
+        if (n.isBoolean()) {
+            return "a boolean";
+        }
+        if (n.isString()) {
+            return "a string";
+        }
+        return n.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}
