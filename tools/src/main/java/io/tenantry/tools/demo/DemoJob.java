@@ -201,7 +201,7 @@ public final class DemoJob {
         long valuesStored = 0;
         long crossTenant = 0;
         String from = replayStart.minus(Duration.ofDays(1)).toString();
-        String to = replayStart.plus(Duration.ofDays(120)).toString();
+        String to = replayStart.plus(Duration.ofDays(400)).toString(); // rebased files run up to ~10 months ahead
         Map<String, long[]> perTenant = new LinkedHashMap<>();
         for (Provisioned p : devices) {
             String viewer = issuer.mint("demo-viewer", p.tenantId(), List.of("viewer"), Duration.ofHours(1));
