@@ -79,7 +79,7 @@ final class IngestFixtures implements AutoCloseable {
         try (MosquittoDynsecBrokerAdmin admin = new MosquittoDynsecBrokerAdmin(env.mqttUrl(), env.mqttAdminUser(),
                 env.mqttAdminPassword(), Duration.ofSeconds(10))) {
             PlatformBootstrap.ensureIngestBrokerClient(admin,
-                    new PlatformBootstrap.Credential(env.ingestMqttUser(), env.ingestMqttPassword()));
+                    new PlatformBootstrap.Credential(env.ingestMqttUser(), env.ingestMqttPassword()), true);
         }
         InfluxV1BucketAdmin buckets = new InfluxV1BucketAdmin(new InfluxV1Client(env.influxUrl(), env.influxAdminUser(),
                 env.influxAdminPassword(), Duration.ofSeconds(10)));

@@ -63,10 +63,19 @@ public final class PlatformBootstrap {
                 AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, "plc/#"));
     }
 
-    /** Creates or updates the ingest service's broker client and role (role name = username). */
-    public static void ensureIngestBrokerClient(BrokerAdmin broker, Credential ingest) {
+    /**
+     * Creates or updates the ingest service's broker client and role (role name = username).
+     *
+     * @param resetPassword also set the password of an existing client to the configured one. Mosquitto 2.0
+     *                      drops the client's connections when its password is set, so do this at start-up only,
+     *                      not in every reconciliation.
+     */
+    public static void ensureIngestBrokerClient(BrokerAdmin broker, Credential ingest, boolean resetPassword) {
         broker.ensureRole(ingest.username(), ingestAcls());
+        boolean existed = broker.client(ingest.username()).isPresent();
         broker.ensureClient(ingest.username(), ingest.password(), List.of(ingest.username()));
-        broker.setPassword(ingest.username(), ingest.password()); // keep it equal to the configured secret
+        if (existed && resetPassword) {
+            broker.setPassword(ingest.username(), ingest.password());
+        }
     }
 }

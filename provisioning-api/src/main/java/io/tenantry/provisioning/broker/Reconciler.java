@@ -63,7 +63,13 @@ public class Reconciler {
 
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
-        scheduled();
+        if (props.reconciler().enabled()) {
+            try {
+                reconcile(true);
+            } catch (RuntimeException e) {
+                log.warn("start-up reconciliation failed: {}", e.getMessage());
+            }
+        }
     }
 
     @Scheduled(fixedDelayString = "${tenantry.reconciler.interval:30s}", initialDelayString = "${tenantry.reconciler.interval:30s}")
@@ -79,7 +85,15 @@ public class Reconciler {
     }
 
     /** Runs one full reconciliation now. */
-    public synchronized ReconcileReport reconcile() {
+    public ReconcileReport reconcile() {
+        return reconcile(false);
+    }
+
+    /**
+     * @param startup also reset the ingest login's password to the configured secret (this drops its connection,
+     *                so it is not done periodically)
+     */
+    synchronized ReconcileReport reconcile(boolean startup) {
         Instant start = Instant.now();
         List<String> drift = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -94,22 +108,29 @@ public class Reconciler {
         }
         try {
             PlatformBootstrap.ensureIngestBrokerClient(broker,
-                    new Credential(props.mqtt().ingestUser(), props.mqtt().ingestPassword()));
+                    new Credential(props.mqtt().ingestUser(), props.mqtt().ingestPassword()), startup);
             outbox.processDue();
+            // List the broker BEFORE reading PostgreSQL: a login the broker has was committed to PostgreSQL first
+            // (outbox), so it is in the desired set read afterwards and is never mistaken for an orphan while it
+            // is being created.
+            Set<String> brokerClients = broker.clientNames();
+            Set<String> brokerRoles = broker.roleNames();
             Set<String> desired = new HashSet<>(dsl.select(MQTT_CREDENTIALS.USERNAME).from(MQTT_CREDENTIALS)
                     .fetch(MQTT_CREDENTIALS.USERNAME));
             for (String u : desired) {
                 drift.addAll(sync.apply(u, null));
                 logins++;
             }
-            for (String u : broker.clientNames()) {
+            for (String u : brokerClients) {
                 if (u.startsWith("t_") && !desired.contains(u)) {
-                    drift.addAll(sync.apply(u, null));
+                    drift.addAll(sync.apply(u, null)); // re-checks PostgreSQL, deletes client then role
                     logins++;
                 }
             }
-            for (String r : broker.roleNames()) {
-                if (r.startsWith("t_") && !desired.contains(r)) {
+            for (String r : brokerRoles) {
+                if (r.startsWith("t_") && !desired.contains(r) && !brokerClients.contains(r)
+                        && broker.client(r).isEmpty()) {
+                    // never delete a role a client still holds: Mosquitto 2.0.11 crashed doing that (seen here)
                     broker.deleteRole(r);
                     drift.add("deleted orphan role " + r);
                 }
