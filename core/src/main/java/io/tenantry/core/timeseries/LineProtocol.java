@@ -1,10 +1,9 @@
 package io.tenantry.core.timeseries;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Encodes {@link Point}s as InfluxDB line protocol, escaping per the InfluxDB 1.x line protocol reference
+ * Encodes {@link Point}s as InfluxDB line protocol (tags in key order, fields in the point's order), escaping per the InfluxDB 1.x line protocol reference
  * ("Special characters"): measurement escapes comma and space; tag keys, tag values and field keys escape comma,
  * equals sign and space; string field values are double-quoted with {@code "} and {@code \} escaped. Floats are
  * written in shortest round-trip form, integers with the {@code i} suffix, timestamps in nanoseconds.
@@ -26,7 +25,7 @@ public final class LineProtocol {
         }
         out.append(' ');
         boolean first = true;
-        for (Map.Entry<String, Object> f : new TreeMap<>(p.fields()).entrySet()) {
+        for (Map.Entry<String, Object> f : p.fields().entrySet()) {
             if (!first) {
                 out.append(',');
             }

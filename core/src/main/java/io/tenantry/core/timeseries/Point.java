@@ -11,7 +11,8 @@ import java.util.TreeMap;
  *
  * @param measurement   measurement name, non-empty
  * @param tags          tag key → value; empty values are dropped (InfluxDB rejects them)
- * @param fields        field key → value; values are {@link Double}, {@link Long}, {@link Boolean} or {@link String}
+ * @param fields        field key → value; values are {@link Double}, {@link Long}, {@link Boolean} or {@link String};
+ *                      kept in the given iteration order (InfluxDB does not need fields sorted)
  * @param timestampNanos nanoseconds since 1970-01-01T00:00:00Z
  * @throws IllegalArgumentException when the measurement is empty, there is no field, or a field has another type
  */
@@ -43,6 +44,6 @@ public record Point(String measurement, SortedMap<String, String> tags, Map<Stri
             }
         }
         tags = java.util.Collections.unmodifiableSortedMap(t);
-        fields = Map.copyOf(fields);
+        fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
     }
 }

@@ -21,13 +21,17 @@ class LineProtocolTest {
         Point p = new Point("my meas,x", tags, fields, 1_500_000_000_000_000_000L);
         assertThat(LineProtocol.toLine(p)).isEqualTo(
                 "my\\ meas\\,x,locatario_id=t-1,site\\ name=a\\,b\\=c "
-                        + "Volume\\ Flow\\ RateRMS=32.5,k\\=v\\,x=3i,note=\"say \\\"hi\\\" \\\\ there\",ok=true "
+                        + "Volume\\ Flow\\ RateRMS=32.5,k\\=v\\,x=3i,ok=true,note=\"say \\\"hi\\\" \\\\ there\" "
                         + "1500000000000000000");
     }
 
     @Test
     void floatsKeepTheirTypeAndPrecision() {
-        Point p = new Point("m", null, Map.of("a", 2.0, "b", 0.1 + 0.2, "c", 1.0e-7), 1);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("a", 2.0);
+        f.put("b", 0.1 + 0.2);
+        f.put("c", 1.0e-7);
+        Point p = new Point("m", null, f, 1);
         assertThat(LineProtocol.toLine(p)).isEqualTo("m a=2.0,b=0.30000000000000004,c=1.0E-7 1");
     }
 

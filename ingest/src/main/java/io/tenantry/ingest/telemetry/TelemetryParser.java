@@ -92,7 +92,7 @@ public final class TelemetryParser {
         List<TelemetryElement> ok = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         if (root.isObject()) {
-            element(root, 0, false, payload, identity, ok, rejected);
+            element(root, 0, false, () -> payload, identity, ok, rejected);
             return new Result(ok, rejected, 1);
         }
         if (root.isArray()) {
@@ -101,7 +101,7 @@ public final class TelemetryParser {
             }
             for (int i = 0; i < root.size(); i++) {
                 JsonNode e = root.get(i);
-                element(e, i, true, JSON.writeValueAsBytes(e), identity, ok, rejected);
+                element(e, i, true, () -> JSON.writeValueAsBytes(e), identity, ok, rejected); // serialised only if rejected
             }
             return new Result(ok, rejected, root.size());
         }
@@ -123,15 +123,15 @@ public final class TelemetryParser {
         }
     }
 
-    private void element(JsonNode node, int index, boolean batch, byte[] source, Identity id,
+    private void element(JsonNode node, int index, boolean batch, java.util.function.Supplier<byte[]> source, Identity id,
                          List<TelemetryElement> ok, List<Rejection> rejected) {
         try {
             ok.add(element(node, index, id));
         } catch (Bad b) {
-            rejected.add(new Rejection(b.reason, (batch ? "element " + index + ": " : "") + b.getMessage(), source));
+            rejected.add(new Rejection(b.reason, (batch ? "element " + index + ": " : "") + b.getMessage(), source.get()));
         } catch (RuntimeException e) {
             // a value Jackson cannot convert; never let one element break the message
-            rejected.add(new Rejection(RejectReason.INVALID_VALUE, (batch ? "element " + index + ": " : "") + e.getMessage(), source));
+            rejected.add(new Rejection(RejectReason.INVALID_VALUE, (batch ? "element " + index + ": " : "") + e.getMessage(), source.get()));
         }
     }
 

@@ -3,7 +3,9 @@ package io.tenantry.tools.bench;
 import io.tenantry.adapters.auth.LocalIssuer;
 import io.tenantry.adapters.influx.InfluxQL;
 import io.tenantry.adapters.influx.InfluxV1Client;
+import io.tenantry.adapters.mqtt.MosquittoDynsecBrokerAdmin;
 import io.tenantry.adapters.mqtt.MqttTls;
+import io.tenantry.core.broker.AclRule;
 import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
@@ -95,7 +97,7 @@ public final class IngestBenchmark {
         points = messages * rowsPerMessage;
         System.out.printf(Locale.ROOT, "[bench] %d tenants x %d devices, %,d points (%d fields each) in %,d messages of %d rows%n",
                 tenants, devicesPerTenant, points, fields, messages, rowsPerMessage);
-        Instant base = Instant.now().minus(Duration.ofHours(1));
+        Instant base = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
         // (a) raw InfluxDB write throughput
         InfluxV1Client influx = new InfluxV1Client(env.get("TENANTRY_INFLUX_URL"), env.get("TENANTRY_INFLUX_ADMIN_USER"),
@@ -119,10 +121,17 @@ public final class IngestBenchmark {
         influx.execute("DROP DATABASE " + InfluxQL.ident(benchBucket.database()));
         System.out.printf(Locale.ROOT, "[bench] (a) raw InfluxDB /write, 5,000-point batches: %,.0f points/s%n", a);
 
-        // (b) broker pass-through over TLS, subscriber discards
-        String adminUser = env.get("TENANTRY_MQTT_ADMIN_USER");
-        String adminPw = env.get("TENANTRY_MQTT_ADMIN_PASSWORD");
+        // (b) broker pass-through over TLS, subscriber discards; a bench login allowed on bench/<run>/# only
         String tls = env.get("TENANTRY_MQTT_TLS_URL");
+        String adminUser = "bench-" + run;
+        String adminPw = UUID.randomUUID().toString();
+        MosquittoDynsecBrokerAdmin brokerAdmin = new MosquittoDynsecBrokerAdmin(env.get("TENANTRY_MQTT_URL"),
+                env.get("TENANTRY_MQTT_ADMIN_USER"), env.get("TENANTRY_MQTT_ADMIN_PASSWORD"), Duration.ofSeconds(10));
+        String benchTopics = "bench/" + run + "/#";
+        brokerAdmin.ensureRole(adminUser, List.of(AclRule.allow(AclRule.Type.PUBLISH_CLIENT_SEND, benchTopics),
+                AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, benchTopics),
+                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, benchTopics)));
+        brokerAdmin.ensureClient(adminUser, adminPw, List.of(adminUser));
         AtomicLong received = new AtomicLong();
         MqttAsyncClient sink = connect(tls, "bench-sink-" + run, adminUser, adminPw, ca, 65535);
         CountDownLatch allIn = new CountDownLatch(1);
@@ -144,12 +153,18 @@ public final class IngestBenchmark {
         long tB = System.nanoTime();
         publishAll(messages, pubs.length, (i, done) -> pubs[(int) (i % pubs.length)].publish("bench/" + run + "/" + (i % devices.size()),
                 payloads.get((int) (i % payloads.size())), 1, false, null, done));
-        allIn.await(10, TimeUnit.MINUTES);
+        awaitProgress(allIn, received);
         double b = received.get() / seconds(tB);
         for (MqttAsyncClient p : pubs) {
             close(p);
         }
         close(sink);
+        brokerAdmin.deleteClient(adminUser);
+        brokerAdmin.deleteRole(adminUser);
+        brokerAdmin.close();
+        if (received.get() < messages) {
+            System.out.printf(Locale.ROOT, "[bench] WARNING: the subscriber got %,d of %,d messages%n", received.get(), messages);
+        }
         System.out.printf(Locale.ROOT, "[bench] (b) Mosquitto pass-through (TLS, QoS 1, discarded): %,.0f messages/s (= %,.0f points/s)%n",
                 b, b * rowsPerMessage);
 
@@ -159,13 +174,25 @@ public final class IngestBenchmark {
                 "ingest", pid(state.resolve("run/ingest.pid")),
                 "influxd", pid(state.resolve("influxdb/influxd.pid")));
         Map<String, Double> cpu0 = new TreeMap<>();
-        pids.forEach((k, v) -> cpu0.put(k, cpuSeconds(v)));
         MqttAsyncClient[] devClients = new MqttAsyncClient[devices.size()];
         for (int i = 0; i < devices.size(); i++) {
             Device d = devices.get(i);
             devClients[i] = connect(tls, d.username(), d.username(), d.password(), ca, 1000);
         }
-        Instant cBase = Instant.now().minus(Duration.ofMinutes(30));
+        // warm-up: the same load end to end once, so (c) measures the ingest JVM in steady state (JIT compiled),
+        // not its first seconds; not counted
+        Instant wBase = Instant.now().minus(Duration.ofMinutes(50)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        long warmMessages = Math.max(devices.size(), messages / devices.size() * devices.size());
+        publishAll(warmMessages, devices.size(), (i, done) -> {
+            int di = (int) (i % devices.size());
+            devClients[di].publish(devices.get(di).topic(), payload(wBase, (i / devices.size()) * rowsPerMessage, rowsPerMessage, fields),
+                    1, false, null, done);
+        });
+        waitForPoints(influx, devices, wBase, warmMessages * rowsPerMessage, Duration.ofMinutes(5));
+        // let influxd finish the compaction (a) and the warm-up caused, so (c) measures (c) only
+        waitUntilIdle(pids.get("influxd"), Duration.ofSeconds(90));
+        pids.forEach((k, v) -> cpu0.put(k, cpuSeconds(v)));
+        Instant cBase = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         long tC = System.nanoTime();
         long perDevice = messages / devices.size();
         long cMessages = perDevice * devices.size();
@@ -190,7 +217,7 @@ public final class IngestBenchmark {
         int probes = (int) Math.min(2000, Math.max(200, rate * 10));
         long[] sentAt = new long[probes];
         long[] seenAt = new long[probes];
-        Instant dBase = Instant.now().minus(Duration.ofMinutes(5)).plusMillis(1);
+        Instant dBase = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Thread poller = new Thread(() -> {
             int seen = 0;
             while (seen < probes && !Thread.currentThread().isInterrupted()) {
@@ -273,9 +300,32 @@ public final class IngestBenchmark {
             inflight.acquire();
             sender.send(i, done);
         }
-        finished.await(10, TimeUnit.MINUTES);
+        awaitProgress(finished, acked);
         if (failed.get() > 0) {
             System.out.println("[bench] WARNING: " + failed.get() + " publishes failed");
+        }
+    }
+
+    /** Waits until the process uses less than 5% of a core over 2 s, at most {@code max}. */
+    private static void waitUntilIdle(long pid, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            double before = cpuSeconds(pid);
+            Thread.sleep(2000);
+            if (cpuSeconds(pid) - before < 0.1) {
+                return;
+            }
+        }
+    }
+
+    /** Waits for {@code done}, giving up when {@code counter} has not moved for 30 s. */
+    private static void awaitProgress(CountDownLatch done, AtomicLong counter) throws InterruptedException {
+        long last = -1;
+        while (!done.await(30, TimeUnit.SECONDS)) {
+            if (counter.get() == last) {
+                return;
+            }
+            last = counter.get();
         }
     }
 
