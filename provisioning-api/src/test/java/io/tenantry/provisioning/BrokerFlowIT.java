@@ -218,4 +218,31 @@ class BrokerFlowIT extends ProvisioningTestBase {
         }
         assertThat(get(adminToken(), "/api/v1/admin/audit/verify", 200)).containsEntry("valid", true);
     }
+
+    @Test
+    void deactivatingADeviceDisablesItsLoginAndDeletingRemovesIt() throws Exception {
+        String t = createTenant(slug("deact"), "PRO");
+        Object d = createDevice(t, "press-9").get("id");
+        Credential c = deviceCredential(t, d);
+        MqttClient live = connect(c);
+        String owner = token("owner", t);
+        http().patch().uri("/api/v1/tenants/" + t + "/devices/" + d).headers(h -> h.setBearerAuth(owner))
+                .bodyValue(Map.of("active", false)).exchange().expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !live.isConnected());
+        assertThat(broker.client(c.username())).hasValueSatisfying(bc -> assertThat(bc.disabled()).isTrue());
+        assertThatThrownBy(() -> connect(c)).isInstanceOf(MqttException.class);
+        http().patch().uri("/api/v1/tenants/" + t + "/devices/" + d).headers(h -> h.setBearerAuth(owner))
+                .bodyValue(Map.of("active", true)).exchange().expectStatus().isOk();
+        close(connect(c));
+        close(live);
+        // a viewer may not delete; the owner may, and the login and role disappear
+        http().delete().uri("/api/v1/tenants/" + t + "/devices/" + d).headers(h -> h.setBearerAuth(token("viewer", t)))
+                .exchange().expectStatus().isForbidden();
+        http().delete().uri("/api/v1/tenants/" + t + "/devices/" + d).headers(h -> h.setBearerAuth(owner))
+                .exchange().expectStatus().isNoContent();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.client(c.username()).isEmpty()
+                && broker.roleAcls(c.username()).isEmpty());
+        assertThatThrownBy(() -> connect(c)).isInstanceOf(MqttException.class);
+        get(owner, "/api/v1/tenants/" + t + "/devices/" + d, 404);
+    }
 }

@@ -70,11 +70,12 @@ public final class DemoJob {
     public static int run(Options o) throws Exception {
         Instant started = Instant.now();
         Path repo = Path.of(o.get("repo", ".")).toAbsolutePath().normalize();
-        Path datasets = Path.of(o.get("datasets", repo.resolve("../shared/datasets").toString())).toAbsolutePath().normalize();
+        Path datasets = Path.of(o.get("datasets", System.getenv().getOrDefault("TENANTRY_DATASETS",
+                repo.resolve("../shared/datasets").toString()))).toAbsolutePath().normalize();
         if (!Files.isDirectory(datasets.resolve("skab/data/valve1")) || !Files.isDirectory(datasets.resolve("nab/data/realKnownCause"))) {
             System.out.println("""
                     The demo replays the real sensor data in ../shared/datasets (SKAB and NAB), which is not here: %s
-                    Point it elsewhere with: bin/tenantry demo --datasets /path/to/datasets
+                    Point it elsewhere with: bin/tenantry demo --datasets /path/to/datasets (or TENANTRY_DATASETS=...)
                     Or replay any CSV yourself with the edge agent, using a device credential from the API:
                       java -jar edge-agent/target/tenantry-edge-agent.jar --broker ssl://localhost:18883 \\
                         --username t_<slug>_<plc_id> --password-file pw.txt --ca-file ca.pem \\
