@@ -27,7 +27,8 @@ abstract class ProvisioningTestBase {
     static void stack(DynamicPropertyRegistry registry) {
         ENV.asProperties().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("TENANTRY_LOCAL_ISSUER", () -> "true");
-        registry.add("tenantry.reconciler.interval", () -> "5s");
+        // only the start-up run and explicit POST /admin/reconcile: a periodic run would race ReconcilerIT
+        registry.add("tenantry.reconciler.interval", () -> "1h");
     }
 
     @Autowired
