@@ -15,8 +15,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static io.tenantry.db.jooq.Tables.OUTBOX;
 
@@ -24,7 +22,7 @@ import static io.tenantry.db.jooq.Tables.OUTBOX;
  * Applies due outbox entries to the broker, one login at a time, oldest first. All pending entries of a login are
  * applied together with the newest password among them (a later rotation wins). A failed login is retried with
  * exponential backoff (1 s doubling, at most 16 s); while the broker is unreachable processing stops and resumes
- * on the next run (every 2 s, and right after each API change). Runs under a PostgreSQL advisory lock, so one
+ * on the next run (every 2 s, and right after each API change, {@link #applyNow()}). Runs under a PostgreSQL advisory lock, so one
  * instance of a cluster processes at a time.
  */
 @Component
@@ -35,11 +33,6 @@ public class OutboxProcessor {
     private final DSLContext dsl;
     private final Outbox outbox;
     private final BrokerSync sync;
-    private final ExecutorService kicker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "outbox-kick");
-        t.setDaemon(true);
-        return t;
-    });
 
     public OutboxProcessor(DSLContext dsl, Outbox outbox, BrokerSync sync) {
         this.dsl = dsl;
@@ -47,13 +40,13 @@ public class OutboxProcessor {
         this.sync = sync;
     }
 
-    /** Processes soon on a background thread (after an API change has committed). */
-    public void kick() {
-        kicker.execute(this::processDueQuietly);
-    }
-
+    /**
+     * Applies due entries now, on the caller's thread, right after an API change has committed, so the broker
+     * usually follows before the response leaves. Never throws: what fails stays in the outbox and is retried
+     * every 2 s (logged).
+     */
     @Scheduled(fixedDelay = 2000, initialDelay = 2000)
-    void processDueQuietly() {
+    public void applyNow() {
         try {
             processDue();
         } catch (RuntimeException e) {

@@ -131,11 +131,7 @@ public class CredentialManagement {
 
     /** Applies the outbox now (the broker usually has the login before the response leaves) and reports. */
     private IssuedCredential issued(String username, String password, String topic) {
-        try {
-            processor.processDue();
-        } catch (RuntimeException ignored) {
-            // the outbox keeps it; the scheduler retries
-        }
+        processor.applyNow();
         boolean pending = dsl.fetchExists(OUTBOX, OUTBOX.AGGREGATE_ID.eq(username).and(OUTBOX.DONE_AT.isNull()));
         return new IssuedCredential(username, password, topic, props.mqtt().deviceUrl(), caPem(),
                 pending ? "pending" : "applied");

@@ -101,7 +101,7 @@ public class DeviceController {
         return Blocking.call(() -> {
             DeviceView v = DeviceView.of(devices.update(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId),
                     DeviceId.of(deviceId), body.type(), body.tags(), body.active(), body.firmwareVersion()));
-            applyQuietly();
+            processor.applyNow();
             return v;
         });
     }
@@ -112,7 +112,7 @@ public class DeviceController {
                                              @PathVariable UUID deviceId, ServerWebExchange ex) {
         return Blocking.call(() -> {
             devices.delete(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId));
-            applyQuietly();
+            processor.applyNow();
             return ResponseEntity.noContent().<Void>build();
         });
     }
@@ -131,13 +131,5 @@ public class DeviceController {
                                                                     @PathVariable UUID tenantId, ServerWebExchange ex) {
         return Blocking.call(() -> ResponseEntity.status(201).body(credentials.issueForTenantService(Actor.from(jwt),
                 RequestIds.of(ex), TenantId.of(tenantId))));
-    }
-
-    private void applyQuietly() {
-        try {
-            processor.processDue();
-        } catch (RuntimeException ignored) {
-            // stays in the outbox; retried by the scheduler
-        }
     }
 }

@@ -106,8 +106,8 @@ public class TenantController {
     private Mono<TenantView> transition(Jwt jwt, UUID id, ServerWebExchange ex, TenantStatus target) {
         return Blocking.call(() -> TenantView.of(tenants.transition(Actor.from(jwt), RequestIds.of(ex), TenantId.of(id), target)))
                 .flatMap(v -> Blocking.call(() -> {
-                    processor.processDue(); // apply to the broker now; on failure the outbox retries
+                    processor.applyNow();
                     return v;
-                }).onErrorReturn(v));
+                }));
     }
 }
