@@ -18,7 +18,6 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,17 +79,13 @@ public final class IngestBenchmark {
         List<Device> devices = new ArrayList<>();
         String ca = null;
         for (int t = 0; t < tenants; t++) {
-            String tenant = client.postExpect(admin, "/api/v1/tenants", Map.of("slug", "bench-" + run + "-" + t,
-                    "name", "bench " + run, "plan", "PRO"), 201).get("id").asString();
+            String tenant = client.createTenant(admin, "bench-" + run + "-" + t, "bench " + run, "PRO");
             String owner = issuer.mint("bench", tenant, List.of("owner"), Duration.ofHours(2));
             for (int d = 0; d < devicesPerTenant; d++) {
                 String plc = "dev-" + d;
-                String id = client.postExpect(owner, "/api/v1/tenants/" + tenant + "/devices",
-                        Map.of("plcId", plc, "type", "modbus_tcp"), 201).get("id").asString();
-                JsonNode c = client.postExpect(owner, "/api/v1/tenants/" + tenant + "/devices/" + id + "/credentials", null, 201);
-                ca = c.get("caCertificate").asString();
-                devices.add(new Device(tenant, c.get("username").asString(), c.get("password").asString(),
-                        c.get("topic").asString(), plc));
+                ApiClient.DeviceCredential dc = client.createDeviceWithCredential(owner, tenant, Map.of("plcId", plc, "type", "modbus_tcp"));
+                ca = dc.credential().get("caCertificate").asString();
+                devices.add(new Device(tenant, dc.username(), dc.password(), dc.topic(), plc));
             }
         }
         long messages = points / rowsPerMessage;

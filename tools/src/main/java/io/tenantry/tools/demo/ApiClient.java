@@ -46,6 +46,38 @@ public final class ApiClient {
         return r.body();
     }
 
+    /** Creates a tenant as platform admin; returns its id. */
+    public String createTenant(String adminToken, String slug, String name, String plan) {
+        return postExpect(adminToken, "/api/v1/tenants", java.util.Map.of("slug", slug, "name", name, "plan", plan), 201)
+                .get("id").asString();
+    }
+
+    /**
+     * A device and its freshly issued MQTT credential.
+     *
+     * @param credential the credential response: {@code username, password, topic, brokerUrl, caCertificate}
+     */
+    public record DeviceCredential(String deviceId, JsonNode credential) {
+        public String username() {
+            return credential.get("username").asString();
+        }
+
+        public String password() {
+            return credential.get("password").asString();
+        }
+
+        public String topic() {
+            return credential.get("topic").asString();
+        }
+    }
+
+    /** Creates a device ({@code plcId, type, tags}) as the tenant's owner and issues its MQTT credential. */
+    public DeviceCredential createDeviceWithCredential(String ownerToken, String tenantId, Object device) {
+        String id = postExpect(ownerToken, "/api/v1/tenants/" + tenantId + "/devices", device, 201).get("id").asString();
+        JsonNode c = postExpect(ownerToken, "/api/v1/tenants/" + tenantId + "/devices/" + id + "/credentials", null, 201);
+        return new DeviceCredential(id, c);
+    }
+
     private Response send(HttpRequest req) {
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());

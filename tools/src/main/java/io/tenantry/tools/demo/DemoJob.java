@@ -113,10 +113,8 @@ public final class DemoJob {
 
         Map<String, String> tenantIds = new LinkedHashMap<>();
         Map<String, String> slugs = Map.of("pro", "skab-" + run, "free", "nab-" + run);
-        tenantIds.put("pro", client.postExpect(admin, "/api/v1/tenants",
-                Map.of("slug", slugs.get("pro"), "name", "SKAB water-pump rig (demo " + run + ")", "plan", "PRO"), 201).get("id").asString());
-        tenantIds.put("free", client.postExpect(admin, "/api/v1/tenants",
-                Map.of("slug", slugs.get("free"), "name", "NAB machine room (demo " + run + ")", "plan", "FREE"), 201).get("id").asString());
+        tenantIds.put("pro", client.createTenant(admin, slugs.get("pro"), "SKAB water-pump rig (demo " + run + ")", "PRO"));
+        tenantIds.put("free", client.createTenant(admin, slugs.get("free"), "NAB machine room (demo " + run + ")", "FREE"));
         say("provisioned tenants %s (PRO) and %s (FREE)", slugs.get("pro"), slugs.get("free"));
 
         Path ca = work.resolve("ca.pem");
@@ -124,15 +122,13 @@ public final class DemoJob {
         for (Feed f : feeds) {
             String tenant = tenantIds.get(f.tenantKey());
             String owner = issuer.mint("demo-owner", tenant, List.of("owner"), Duration.ofHours(2));
-            JsonNode d = client.postExpect(owner, "/api/v1/tenants/" + tenant + "/devices",
-                    Map.of("plcId", f.plcId(), "type", f.type(), "tags", f.tags()), 201);
-            String deviceId = d.get("id").asString();
-            JsonNode c = client.postExpect(owner, "/api/v1/tenants/" + tenant + "/devices/" + deviceId + "/credentials", null, 201);
+            ApiClient.DeviceCredential dc = client.createDeviceWithCredential(owner, tenant,
+                    Map.of("plcId", f.plcId(), "type", f.type(), "tags", f.tags()));
             if (!Files.exists(ca)) {
-                Files.writeString(ca, c.get("caCertificate").asString());
+                Files.writeString(ca, dc.credential().get("caCertificate").asString());
             }
-            devices.add(new Provisioned(f, tenant, deviceId, c.get("username").asString(), c.get("password").asString(),
-                    c.get("topic").asString(), c.get("brokerUrl").asString()));
+            devices.add(new Provisioned(f, tenant, dc.deviceId(), dc.username(), dc.password(), dc.topic(),
+                    dc.credential().get("brokerUrl").asString()));
         }
         say("provisioned %d devices with MQTT credentials (TLS, per-device topic ACL)", devices.size());
 
