@@ -16,7 +16,6 @@ import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import io.tenantry.provisioning.audit.AuditLog;
 import io.tenantry.provisioning.auth.Actor;
 import io.tenantry.provisioning.broker.Outbox;
-import io.tenantry.provisioning.tenant.Plan;
 import io.tenantry.provisioning.tenant.TenantManagement;
 import io.tenantry.provisioning.tenant.TenantStatus;
 import org.jooq.DSLContext;
@@ -94,13 +93,7 @@ public class DeviceManagement {
                 if (!TenantStatus.ACTIVE.name().equals(t.getStatus())) {
                     throw new ConflictException("provisioning:tenant.not-active", "tenant is " + t.getStatus());
                 }
-                Plan plan = TenantManagement.plan(tx, t.getPlan());
-                int count = tx.fetchCount(DEVICES, DEVICES.TENANT_ID.eq(tenant.value()));
-                if (count >= plan.maxDevices()) {
-                    throw new LimitExceededException("provisioning:plan.device-limit",
-                            "plan " + plan.code() + " allows " + plan.maxDevices() + " devices (limit 'devices' reached: "
-                                    + count + " of " + plan.maxDevices() + ")");
-                }
+                TenantManagement.requireDeviceCapacity(tx, tenant, t.getPlan(), 1);
                 TenantSlug slug = TenantSlug.of(t.getSlug());
                 var now = TenantManagement.now();
                 DevicesRecord r = tx.newRecord(DEVICES);

@@ -3,6 +3,7 @@ package io.tenantry.provisioning.tenant;
 import io.tenantry.core.error.ConflictException;
 import io.tenantry.core.error.FieldError;
 import io.tenantry.core.error.InvalidInputException;
+import io.tenantry.core.error.LimitExceededException;
 import io.tenantry.core.error.NotFoundException;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.id.TenantSlug;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.tenantry.db.jooq.Tables.DEVICES;
 import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 import static io.tenantry.db.jooq.Tables.PLANS;
 import static io.tenantry.db.jooq.Tables.TENANTS;
@@ -131,12 +133,7 @@ public class TenantManagement {
             DSLContext tx = c.dsl();
             TenantsRecord r = lock(tx, id);
             if (plan != null && !plan.equals(r.getPlan())) {
-                int max = tx.select(PLANS.MAX_DEVICES).from(PLANS).where(PLANS.CODE.eq(plan)).fetchOne(PLANS.MAX_DEVICES);
-                int count = tx.fetchCount(io.tenantry.db.jooq.Tables.DEVICES, io.tenantry.db.jooq.Tables.DEVICES.TENANT_ID.eq(id.value()));
-                if (count > max) {
-                    throw new io.tenantry.core.error.LimitExceededException("provisioning:plan.device-limit",
-                            "plan " + plan + " allows " + max + " devices; the tenant has " + count);
-                }
+                requireDeviceCapacity(tx, id, plan, 0);
                 r.setPlan(plan);
             }
             if (name != null) {
@@ -208,6 +205,22 @@ public class TenantManagement {
         return ctx.selectFrom(PLANS).where(PLANS.CODE.eq(code)).fetchOne(p -> new Plan(p.getCode(), p.getMaxDevices(),
                 p.getPointsPerMinute(), p.getRawRetentionDays(), p.getAggregatedRetentionDays(), p.getMaxActiveAlerts(),
                 p.getMaxDashboards()));
+    }
+
+    /**
+     * Checks the plan's device limit (design note 003 §7) for the tenant's current devices plus {@code adding}.
+     * Call with the tenant row locked ({@link #lock}) so concurrent creations cannot both pass.
+     *
+     * @throws LimitExceededException {@code provisioning:plan.device-limit}, naming the plan and its limit
+     */
+    public static void requireDeviceCapacity(DSLContext tx, TenantId tenant, String planCode, int adding) {
+        Plan plan = plan(tx, planCode);
+        int count = tx.fetchCount(DEVICES, DEVICES.TENANT_ID.eq(tenant.value()));
+        if (count + adding > plan.maxDevices()) {
+            throw new LimitExceededException("provisioning:plan.device-limit", "plan " + plan.code() + " allows "
+                    + plan.maxDevices() + " devices (limit 'devices': the tenant has " + count
+                    + (adding > 0 ? " and would have " + (count + adding) : "") + ")");
+        }
     }
 
     static Tenant toTenant(TenantsRecord r) {
