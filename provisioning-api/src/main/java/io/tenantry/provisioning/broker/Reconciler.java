@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tenantry.adapters.bootstrap.PlatformBootstrap;
 import io.tenantry.adapters.bootstrap.PlatformBootstrap.Credential;
 import io.tenantry.core.broker.BrokerAdmin;
+import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.timeseries.BucketAdmin;
 import io.tenantry.provisioning.config.ProvisioningProperties;
 import org.jooq.DSLContext;
@@ -32,7 +33,8 @@ import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
  *   <li>platform bootstrap: shared buckets, service users with their grants, the ingest broker login;</li>
  *   <li>pending outbox entries;</li>
  *   <li>every tenant login in PostgreSQL is synced ({@link BrokerSync}); broker logins and roles named
- *       {@code t_*} that PostgreSQL does not know are deleted.</li>
+ *       {@code t_*} that PostgreSQL does not know are deleted. Logins still named by the V1 scheme are kept and
+ *       listed in the report ({@code legacyLogins}); issuing their credential again renames them.</li>
  * </ol>
  * Drift it fixed is logged, counted ({@code tenantry.reconciler.drift}) and kept in {@link #lastReport()}.
  */
@@ -98,6 +100,7 @@ public class Reconciler {
         List<String> drift = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int logins = 0;
+        List<String> legacy = new ArrayList<>();
         try {
             PlatformBootstrap.ensureBuckets(buckets);
             var ix = props.influx();
@@ -120,6 +123,9 @@ public class Reconciler {
             for (String u : desired) {
                 drift.addAll(sync.apply(u, null));
                 logins++;
+                if (MqttNames.isLegacyUsername(u)) {
+                    legacy.add(u);
+                }
             }
             for (String u : brokerClients) {
                 if (u.startsWith("t_") && !desired.contains(u)) {
@@ -139,8 +145,12 @@ public class Reconciler {
             problems.add("broker: " + e.getMessage());
         }
         ReconcileReport report = new ReconcileReport(start, logins, drift, problems,
-                java.time.Duration.between(start, Instant.now()).toMillis());
+                java.time.Duration.between(start, Instant.now()).toMillis(), List.copyOf(legacy));
         driftCounter.increment(drift.size());
+        if (startup && !legacy.isEmpty()) {
+            log.warn("{} MQTT login(s) still carry a V1 name that can collide across tenants; issue their credentials "
+                    + "again to rename them: {}", legacy.size(), legacy);
+        }
         if (!drift.isEmpty() || !problems.isEmpty()) {
             log.info("reconciliation fixed {} drift(s): {}; problems: {}", drift.size(), drift, problems);
         }

@@ -7,6 +7,7 @@ import io.tenantry.core.id.PlcId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.id.TenantSlug;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
+import io.tenantry.db.jooq.tables.records.MqttCredentialsRecord;
 import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import io.tenantry.provisioning.audit.AuditLog;
 import io.tenantry.provisioning.auth.Actor;
@@ -31,10 +32,16 @@ import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 import static io.tenantry.db.jooq.Tables.OUTBOX;
 
 /**
- * Issues and rotates MQTT credentials (note 000 "create/rotate credential device"; note 003 §4 usernames): a
- * device login {@code t_<slug>_<plc_id>} bound to its topic, and a tenant service login {@code t_<slug>_svc}
- * that may read {@code plc/<slug>/#}. Issuing again rotates: the broker gets the new password and drops sessions
- * that used the old one. Only a bcrypt hash is stored; the new password reaches the broker through the outbox.
+ * Issues and rotates MQTT credentials (note 000 "create/rotate credential device"; note 003 §4 usernames, as changed
+ * by issue 7): a device login {@code t_<slug>.<plc_id>} bound to its topic, and a tenant service login
+ * {@code t_<slug>:svc} that may read {@code plc/<slug>/#} ({@link MqttNames}: these names cannot collide). Issuing
+ * again rotates: the broker gets the new password and drops sessions that used the old one. Only a bcrypt hash is
+ * stored; the new password reaches the broker through the outbox.
+ * <p>
+ * Ownership: a credential row is found by its owner (tenant and device, or tenant alone for the service login),
+ * never by username, and a username already held by another owner is never overwritten, so no request can take
+ * over another tenant's or device's login. A legacy (V1-named) login is renamed when it is issued again: the old
+ * login is deleted from the broker in the same outbox run that creates the new one.
  */
 @Service
 public class CredentialManagement {
@@ -71,16 +78,21 @@ public class CredentialManagement {
             DevicesRecord d = DeviceManagement.record(tx, tenant, device);
             TenantSlug slug = TenantSlug.of(t.getSlug());
             PlcId plc = PlcId.of(d.getPlcId());
-            boolean rotated = store(tx, tenant, device, d.getMqttUsername(), password);
-            audit.append(tx, actor, tenant, rotated ? "credential.rotated" : "credential.issued", "mqtt:" + d.getMqttUsername(),
+            String username = MqttNames.deviceUsername(slug, plc);
+            boolean rotated = store(tx, tenant, device, username, password);
+            if (!username.equals(d.getMqttUsername())) {
+                d.setMqttUsername(username);
+                d.store();
+            }
+            audit.append(tx, actor, tenant, rotated ? "credential.rotated" : "credential.issued", "mqtt:" + username,
                     requestId, Map.of("device", device.toString()));
-            out[0] = d.getMqttUsername();
+            out[0] = username;
             out[1] = MqttNames.telemetryTopic(slug, plc);
         });
         return issued(out[0], password, out[1]);
     }
 
-    /** Issues (or rotates) the tenant service login {@code t_<slug>_svc}, which may read {@code plc/<slug>/#}. */
+    /** Issues (or rotates) the tenant service login {@code t_<slug>:svc}, which may read {@code plc/<slug>/#}. */
     public IssuedCredential issueForTenantService(Actor actor, String requestId, TenantId tenant) {
         actor.requireDeviceAdmin(tenant);
         String password = newPassword();
@@ -107,14 +119,35 @@ public class CredentialManagement {
         return t;
     }
 
-    /** Upserts the hash and queues the broker change; true when it replaced an earlier password. */
+    /**
+     * Upserts the owner's login and queues the broker change; true when it replaced an earlier password.
+     * The row is looked up by owner ({@code tenant} + {@code device}, or {@code tenant} with no device for the
+     * service login). A different (legacy) name of the same owner is deleted and its broker login removed.
+     *
+     * @throws IllegalStateException when {@code username} is held by another owner: impossible with the
+     *                               {@link MqttNames} scheme, refused rather than handed over if it ever happens
+     */
     private boolean store(DSLContext tx, TenantId tenant, DeviceId device, String username, String password) {
         var now = TenantManagement.now();
-        boolean existed = tx.fetchExists(MQTT_CREDENTIALS, MQTT_CREDENTIALS.USERNAME.eq(username));
+        var owner = MQTT_CREDENTIALS.TENANT_ID.eq(tenant.value()).and(device == null
+                ? MQTT_CREDENTIALS.DEVICE_ID.isNull() : MQTT_CREDENTIALS.DEVICE_ID.eq(device.value()));
+        MqttCredentialsRecord own = tx.selectFrom(MQTT_CREDENTIALS).where(owner).forUpdate().fetchOne();
+        MqttCredentialsRecord named = tx.selectFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.USERNAME.eq(username))
+                .forUpdate().fetchOne();
+        if (named != null && (own == null || !own.getUsername().equals(username))) {
+            throw new IllegalStateException("MQTT username " + username + " is held by another owner; refusing to reassign it");
+        }
+        boolean existed = own != null;
+        if (own != null && !own.getUsername().equals(username)) {
+            // legacy name of the same owner: drop it; the outbox entry deletes the broker login and role
+            tx.deleteFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.USERNAME.eq(own.getUsername())).execute();
+            outbox.enqueueBrokerSync(tx, tenant, own.getUsername(), null);
+            own = null;
+        }
         String hash = bcrypt.encode(password);
-        if (existed) {
+        if (own != null) {
             tx.update(MQTT_CREDENTIALS).set(MQTT_CREDENTIALS.PASSWORD_HASH, hash).set(MQTT_CREDENTIALS.ROTATED_AT, now)
-                    .where(MQTT_CREDENTIALS.USERNAME.eq(username)).execute();
+                    .where(MQTT_CREDENTIALS.USERNAME.eq(username)).and(owner).execute();
         } else {
             tx.insertInto(MQTT_CREDENTIALS)
                     .set(MQTT_CREDENTIALS.USERNAME, username)

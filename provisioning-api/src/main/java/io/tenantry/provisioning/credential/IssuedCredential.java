@@ -3,7 +3,7 @@ package io.tenantry.provisioning.credential;
 /**
  * A freshly issued MQTT credential. The password is shown once and never stored in clear (only a bcrypt hash).
  *
- * @param username      MQTT username ({@code t_<slug>_<plc_id>} or {@code t_<slug>_svc})
+ * @param username      MQTT username ({@code t_<slug>.<plc_id>} or {@code t_<slug>:svc}; see MqttNames)
  * @param password      the new password (random, 32 characters, base64url)
  * @param topic         the topic (device) or topic filter (tenant service) the login is bound to
  * @param brokerUrl     where devices connect ({@code ssl://host:8883})

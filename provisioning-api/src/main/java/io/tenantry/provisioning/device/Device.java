@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param type         siemens_s7 | modbus_tcp | opcua
  * @param tags         auxiliary metadata (e.g. {@code setor=embalagem}); copied as tags onto its points
- * @param mqttUsername {@code t_<slug>_<plc_id>}
+ * @param mqttUsername {@code t_<slug>.<plc_id>} (a legacy {@code t_<slug>_<plc_id>} until its credential is issued again)
  * @param mqttTopic    {@code plc/<slug>/<plc_id>}
  */
 public record Device(DeviceId id, TenantId tenantId, PlcId plcId, String type, Map<String, String> tags, boolean active,

@@ -63,7 +63,7 @@ public class DeviceManagement {
      * Creates an active device.
      *
      * @throws InvalidInputException  field by field (plcId rule, type, tags)
-     * @throws ConflictException      plcId taken in the tenant, username taken, or tenant not ACTIVE
+     * @throws ConflictException      plcId taken in this tenant, or tenant not ACTIVE
      * @throws LimitExceededException {@code provisioning:plan.device-limit} when the plan's device count is reached
      */
     public Device create(Actor actor, String requestId, TenantId tenant, String plcId, String type, Map<String, String> tags) {
@@ -72,9 +72,6 @@ public class DeviceManagement {
         PlcId plc = null;
         try {
             plc = PlcId.of(plcId);
-            if ("svc".equals(plcId)) {
-                errors.add(new FieldError("plcId", "'svc' is reserved for the tenant service login", plcId));
-            }
         } catch (InvalidInputException e) {
             errors.addAll(e.fieldErrors());
         }
@@ -114,8 +111,10 @@ public class DeviceManagement {
             });
         } catch (RuntimeException e) {
             if (TenantManagement.isUniqueViolation(e)) {
+                // PLC ids are unique per tenant only (the MQTT username t_<slug>.<plc_id> cannot collide across
+                // tenants), so this answer says nothing about other tenants' devices (issue 7, existence oracle)
                 throw new ConflictException("provisioning:device.plc-id-taken",
-                        "plcId '" + plcId + "' is taken (in this tenant, or its MQTT username t_<slug>_<plc_id> is in use)",
+                        "plcId '" + plcId + "' is already used by a device of this tenant",
                         List.of(new FieldError("plcId", "already taken", plcId)));
             }
             throw e;

@@ -78,7 +78,7 @@ public final class DemoJob {
                     Point it elsewhere with: bin/tenantry demo --datasets /path/to/datasets (or TENANTRY_DATASETS=...)
                     Or replay any CSV yourself with the edge agent, using a device credential from the API:
                       java -jar edge-agent/target/tenantry-edge-agent.jar --broker ssl://localhost:18883 \\
-                        --username t_<slug>_<plc_id> --password-file pw.txt --ca-file ca.pem \\
+                        --username t_<slug>.<plc_id> --password-file pw.txt --ca-file ca.pem \\
                         --topic plc/<slug>/<plc_id> --csv data.csv --separator ';' \\
                         --timestamp-format 'yyyy-MM-dd HH:mm:ss' --speed max --rebase-to-now
                     """.formatted(datasets));

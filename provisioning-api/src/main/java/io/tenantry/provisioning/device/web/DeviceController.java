@@ -125,7 +125,7 @@ public class DeviceController {
                 RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId))));
     }
 
-    @Operation(summary = "Issue or rotate the tenant service login t_<slug>_svc, which may read plc/<slug>/#")
+    @Operation(summary = "Issue or rotate the tenant service login t_<slug>:svc, which may read plc/<slug>/#")
     @PostMapping("/service-credentials")
     public Mono<ResponseEntity<IssuedCredential>> serviceCredential(@AuthenticationPrincipal Jwt jwt,
                                                                     @PathVariable UUID tenantId, ServerWebExchange ex) {
