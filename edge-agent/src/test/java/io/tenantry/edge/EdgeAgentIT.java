@@ -379,11 +379,17 @@ class EdgeAgentIT {
         System.out.printf("1 device at max speed, batches of 50: %s%n", batched.toHumanLine());
         assertThat(batched.complete()).as(batched.toHumanLine()).isTrue();
 
+        // one login per device, as provisioning issues them: on the device listener the client id is the username,
+        // so devices sharing a login would replace each other's connection (issue 7)
+        List<Dynsec> logins = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(devices.size());
         long start = System.nanoTime();
         List<Future<ReplaySummary>> futures = new ArrayList<>();
         for (Device d : devices) {
-            ReplayOptions o = tls(d.plcId(), d.csv()).separator(d.sep()).timestampFormat("yyyy-MM-dd HH:mm:ss")
+            String login = "t_" + tenant + "." + d.plcId();
+            logins.add(new Dynsec(env, login, password, "plc/" + tenant + "/" + d.plcId()));
+            ReplayOptions o = tls(d.plcId(), d.csv()).username(login).clientId(login)
+                    .separator(d.sep()).timestampFormat("yyyy-MM-dd HH:mm:ss")
                     .zone(d.sep().equals(";") ? java.time.ZoneId.of("Europe/Moscow") : ZoneOffset.UTC)
                     .exclude(d.exclude()).speed(Speed.MAX).ackTimeout(Duration.ofSeconds(120)).build();
             futures.add(pool.submit(() -> Replayer.run(o)));
@@ -394,6 +400,7 @@ class EdgeAgentIT {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
+        logins.forEach(Dynsec::close);
         long totalRows = summaries.stream().mapToLong(ReplaySummary::rowsPublished).sum();
         System.out.printf("19 devices: %d rows in %.1f s = %.0f rows/s overall%n", totalRows, seconds, totalRows / seconds);
         summaries.forEach(s -> System.out.println("  " + s.toHumanLine()));
@@ -409,7 +416,7 @@ class EdgeAgentIT {
         // nothing of the 21 replays is left running in this JVM
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
                 .filteredOn(Thread::isAlive).extracting(Thread::getName)
-                .noneMatch(n -> n.startsWith("edge-sender-") || n.contains(username)));
+                .noneMatch(n -> n.startsWith("edge-sender-") || n.contains(tenant)));
         for (ReplaySummary s : summaries) {
             await().atMost(Duration.ofSeconds(60)).until(() -> watcher.distinct(s.topic()) >= s.rowsPublished());
             assertThat(watcher.seqs(s.topic()).stream().distinct().toList()).as(s.topic()).isSorted().hasSize((int) s.rowsPublished());
