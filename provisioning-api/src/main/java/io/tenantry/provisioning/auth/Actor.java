@@ -20,7 +20,13 @@ import java.util.Set;
  */
 public record Actor(String subject, Optional<TenantId> tenantId, Set<Role> roles) {
 
-    /** Reads the claims; a malformed {@code tenant_id} yields an actor without tenant access. */
+    /**
+     * Reads the claims. A token that leaves the caller without any known role (no {@code roles}, only unknown role
+     * names, a malformed {@code tenant_id}, or {@code platform_admin} bound to a tenant) is refused the same way on
+     * every endpoint, before anything is read.
+     *
+     * @throws ForbiddenException {@code provisioning:role.none} (403) when no known role remains
+     */
     public static Actor from(Jwt jwt) {
         EnumSet<Role> roles = EnumSet.noneOf(Role.class);
         List<String> claimed = jwt.getClaimAsStringList("roles");
@@ -38,6 +44,10 @@ public record Actor(String subject, Optional<TenantId> tenantId, Set<Role> roles
         }
         if (tenant.isPresent()) {
             roles.remove(Role.PLATFORM_ADMIN); // a tenant-bound token is never a platform admin
+        }
+        if (roles.isEmpty()) {
+            throw new ForbiddenException("provisioning:role.none",
+                    "the token carries no role this API knows (platform_admin without tenant_id, or owner, staff, viewer with one)");
         }
         return new Actor(jwt.getSubject(), tenant, Set.copyOf(roles));
     }

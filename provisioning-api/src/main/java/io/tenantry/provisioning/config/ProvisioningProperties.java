@@ -50,9 +50,12 @@ public record ProvisioningProperties(@Valid @NotNull Mqtt mqtt, @Valid @NotNull 
      * @param audience    expected {@code aud}
      * @param jwkSetUri   JWKS URI; empty = the local issuer's keys (only when it is enabled)
      * @param localIssuer the project's own issuer for local use and tests; off unless enabled
+     * @param maxTokenLifetime longest accepted access-token lifetime ({@code exp} − {@code iat}/{@code nbf}, and
+     *                    {@code exp} − now); tokens without {@code exp} are always refused (see TokenPolicy)
      */
     public record Auth(@DefaultValue("tenantry-local") String issuer, @DefaultValue("tenantry-api") String audience,
-                       @DefaultValue("") String jwkSetUri, @Valid @NotNull LocalIssuer localIssuer) {
+                       @DefaultValue("") String jwkSetUri, @Valid @NotNull LocalIssuer localIssuer,
+                       @DefaultValue("24h") Duration maxTokenLifetime) {
     }
 
     /**

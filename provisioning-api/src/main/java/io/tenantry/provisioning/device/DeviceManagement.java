@@ -18,6 +18,7 @@ import io.tenantry.provisioning.auth.Actor;
 import io.tenantry.provisioning.broker.Outbox;
 import io.tenantry.provisioning.tenant.TenantManagement;
 import io.tenantry.provisioning.tenant.TenantStatus;
+import io.tenantry.provisioning.web.TextRules;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Service;
@@ -139,6 +140,9 @@ public class DeviceManagement {
     /**
      * Changes type, tags, active flag or firmware version (null = unchanged). Deactivating disables the device's
      * broker login; reactivating enables it.
+     *
+     * @throws InvalidInputException field by field (type, tags, firmwareVersion longer than 64 characters or with
+     *                               control characters, see {@link TextRules})
      */
     public Device update(Actor actor, String requestId, TenantId tenant, DeviceId id, String type, Map<String, String> tags,
                          Boolean active, String firmwareVersion) {
@@ -152,6 +156,8 @@ public class DeviceManagement {
         }
         if (firmwareVersion != null && firmwareVersion.length() > 64) {
             errors.add(new FieldError("firmwareVersion", "at most 64 characters", firmwareVersion));
+        } else if (firmwareVersion != null && !TextRules.isPrintable(firmwareVersion)) {
+            errors.add(new FieldError("firmwareVersion", TextRules.MESSAGE, firmwareVersion));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException("provisioning:device.invalid", "the change is invalid", errors);
@@ -228,6 +234,8 @@ public class DeviceManagement {
             }
             if (v == null || v.isEmpty() || v.length() > 128) {
                 errors.add(new FieldError("tags." + k, "tag values must be 1 to 128 characters", v));
+            } else if (!TextRules.isPrintable(v)) {
+                errors.add(new FieldError("tags." + k, "tag values " + TextRules.MESSAGE, v));
             }
         });
     }

@@ -2,8 +2,10 @@ package io.tenantry.provisioning.telemetry;
 
 import io.tenantry.adapters.influx.InfluxQL;
 import io.tenantry.adapters.influx.InfluxV1Client;
+import io.tenantry.adapters.influx.InfluxV1Exception;
 import io.tenantry.core.error.FieldError;
 import io.tenantry.core.error.InvalidInputException;
+import io.tenantry.core.error.UnavailableException;
 import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.timeseries.Bucket;
@@ -11,18 +13,19 @@ import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
 import io.tenantry.provisioning.auth.Actor;
 import io.tenantry.provisioning.device.DeviceManagement;
+import io.tenantry.provisioning.web.TextRules;
 import org.jooq.DSLContext;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +41,17 @@ public class TelemetryQuery {
     private static final Pattern INTERVAL = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h|d|w)");
     private static final Pattern EPOCH_MS = Pattern.compile("-?[0-9]{1,16}");
     public static final int MAX_LIMIT = 100_000;
+    /** Earliest time InfluxDB 1.x stores (models.MinNanoTime = −2^63 + 2 ns). */
+    public static final Instant MIN_TIME = Instant.ofEpochSecond(0, Long.MIN_VALUE + 2);
+    /** Latest time InfluxDB 1.x stores (models.MaxNanoTime = 2^63 − 2 ns). */
+    public static final Instant MAX_TIME = Instant.ofEpochSecond(0, Long.MAX_VALUE - 1);
+    /** Longest {@code interval}: ten years, far below the int64 nanoseconds InfluxDB computes buckets in. */
+    public static final Duration MAX_INTERVAL = Duration.ofDays(3650);
+    /** Field names the telemetry API never selects: the time column and the platform's tags. */
+    public static final Set<String> RESERVED_NAMES = Set.of("time", SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
+    /** At most this many names in {@code fields}, each at most {@link #MAX_NAME} characters (also for measurement). */
+    public static final int MAX_FIELDS = 100;
+    public static final int MAX_NAME = 256;
 
     private final DSLContext dsl;
     private final InfluxV1Client influx;
@@ -59,9 +73,11 @@ public class TelemetryQuery {
     /**
      * The answer.
      *
-     * @param columns field names in column order
+     * @param tenantId the tenant's id (a plain UUID string in JSON, like every other endpoint)
+     * @param deviceId the device's id (plain UUID string)
+     * @param columns  field names in column order
      */
-    public record Result(TenantId tenantId, DeviceId deviceId, String plcId, String measurement, Instant from, Instant to,
+    public record Result(UUID tenantId, UUID deviceId, String plcId, String measurement, Instant from, Instant to,
                          String aggregate, String interval, List<String> columns, List<TelemetryPoint> points) {
     }
 
@@ -75,7 +91,15 @@ public class TelemetryQuery {
      * @param interval    InfluxQL duration, e.g. {@code 1m}
      * @param measurement default {@code telemetry}
      * @param limit       at most {@link #MAX_LIMIT} points (default 10,000)
-     * @throws InvalidInputException field by field
+     * @throws InvalidInputException field by field ({@code telemetry:query.invalid}): times that are not RFC 3339 or
+     *                               epoch ms or fall outside InfluxDB's range {@link #MIN_TIME}..{@link #MAX_TIME},
+     *                               {@code from} after {@code to}, unknown aggregate, interval missing, malformed or
+     *                               longer than {@link #MAX_INTERVAL}, limit out of range, field or measurement
+     *                               names that are empty, too long, reserved ({@link #RESERVED_NAMES}) or hold
+     *                               control characters; and {@code telemetry:query.rejected} when InfluxDB still
+     *                               refuses the query (400-type error), naming the parameters that shaped it
+     * @throws io.tenantry.core.error.UnavailableException {@code telemetry:influx.unavailable} (503) when InfluxDB
+     *                               cannot be reached or fails
      * @throws io.tenantry.core.error.NotFoundException for another tenant's tenant or device
      */
     public Result query(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields, String aggregate,
@@ -84,8 +108,9 @@ public class TelemetryQuery {
         DevicesRecord d = DeviceManagement.record(dsl, tenant, device);
         List<FieldError> errors = new ArrayList<>();
         Instant toT = parseTime("to", to, Instant.now(), errors);
-        Instant fromT = parseTime("from", from, toT.minus(Duration.ofHours(1)), errors);
-        if (fromT.isAfter(toT)) {
+        Instant hourBefore = toT.minus(Duration.ofHours(1));
+        Instant fromT = parseTime("from", from, hourBefore.isBefore(MIN_TIME) ? MIN_TIME : hourBefore, errors);
+        if (fromT.isAfter(toT) && errors.isEmpty()) {
             errors.add(new FieldError("from", "must not be after 'to'", from));
         }
         String agg = aggregate == null || aggregate.isBlank() ? null : aggregate.toLowerCase();
@@ -94,6 +119,8 @@ public class TelemetryQuery {
         }
         if (agg != null && (interval == null || !INTERVAL.matcher(interval).matches())) {
             errors.add(new FieldError("interval", "required with aggregate; e.g. 10s, 1m, 1h", interval));
+        } else if (agg != null && intervalLength(interval).compareTo(MAX_INTERVAL) > 0) {
+            errors.add(new FieldError("interval", "at most " + MAX_INTERVAL.toDays() + "d", interval));
         } else if (agg == null && interval != null) {
             errors.add(new FieldError("interval", "only with aggregate", interval));
         }
@@ -109,7 +136,11 @@ public class TelemetryQuery {
                 }
             }
         }
+        validateNames(wanted, errors);
         String meas = measurement == null || measurement.isBlank() ? "telemetry" : measurement;
+        if (meas.length() > MAX_NAME || !TextRules.isPrintable(meas)) {
+            errors.add(new FieldError("measurement", "must be 1 to " + MAX_NAME + " characters and " + TextRules.MESSAGE, measurement));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid", errors);
         }
@@ -131,7 +162,7 @@ public class TelemetryQuery {
                 + " AND time >= " + nanos(fromT) + " AND time <= " + nanos(toT)
                 + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
                 + " ORDER BY time ASC LIMIT " + lim;
-        List<InfluxV1Client.Result> results = influx.query(q, raw.database());
+        List<InfluxV1Client.Result> results = run(q, raw.database(), fields, measurement, aggregate, interval);
         List<String> columns = new ArrayList<>();
         List<TelemetryPoint> points = new ArrayList<>();
         Set<String> hidden = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
@@ -156,7 +187,75 @@ public class TelemetryQuery {
             }
         }
         columns.removeAll(hidden);
-        return new Result(tenant, device, d.getPlcId(), meas, fromT, toT, agg, interval, columns, points);
+        return new Result(tenant.value(), device.value(), d.getPlcId(), meas, fromT, toT, agg, interval, columns, points);
+    }
+
+    /**
+     * Runs the query; InfluxDB's 400-type answers (parse errors, "at least 1 non-time field must be queried", ...)
+     * become a 400 naming the caller's parameters that shaped the query, never a 500.
+     */
+    private List<InfluxV1Client.Result> run(String q, String database, String fields, String measurement, String aggregate,
+                                            String interval) {
+        try {
+            return influx.query(q, database);
+        } catch (InfluxV1Exception e) {
+            if (e.retriable()) {
+                throw new UnavailableException("telemetry:influx.unavailable", "the time-series store is unavailable; retry later", e);
+            }
+            String why = influxReason(e.getMessage());
+            List<FieldError> errors = new ArrayList<>();
+            Map<String, String> given = new LinkedHashMap<>();
+            given.put("fields", fields);
+            given.put("measurement", measurement);
+            given.put("aggregate", aggregate);
+            given.put("interval", interval);
+            given.forEach((name, value) -> {
+                if (value != null && !value.isBlank()) {
+                    errors.add(new FieldError(name, "InfluxDB refused the query built from it: " + why, value));
+                }
+            });
+            if (errors.isEmpty()) {
+                errors.add(new FieldError("query", "InfluxDB refused the query: " + why, null));
+            }
+            throw new InvalidInputException("telemetry:query.rejected", "InfluxDB refused the query: " + why, errors);
+        }
+    }
+
+    /** InfluxDB's error text without the echoed query, at most 200 printable characters. */
+    private static String influxReason(String message) {
+        String m = message == null ? "" : message;
+        int cut = m.indexOf(" at line ");
+        m = (cut > 0 ? m.substring(0, cut) : m).replaceAll("[^\\x20-\\x7e]", "?");
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+    }
+
+    private static void validateNames(List<String> names, List<FieldError> errors) {
+        if (names.size() > MAX_FIELDS) {
+            errors.add(new FieldError("fields", "at most " + MAX_FIELDS + " names", names.size()));
+            return;
+        }
+        for (String f : names) {
+            if (RESERVED_NAMES.contains(f)) {
+                errors.add(new FieldError("fields", "'" + f + "' is not a field (time and the platform's tags "
+                        + RESERVED_NAMES + " are never selected)", f));
+            } else if (f.length() > MAX_NAME || !TextRules.isPrintable(f)) {
+                errors.add(new FieldError("fields", "each name must be at most " + MAX_NAME + " characters and " + TextRules.MESSAGE, f));
+            }
+        }
+    }
+
+    /** Length of an interval that matched {@link #INTERVAL}. */
+    private static Duration intervalLength(String interval) {
+        int unitAt = interval.endsWith("ms") ? interval.length() - 2 : interval.length() - 1;
+        long n = Long.parseLong(interval.substring(0, unitAt));
+        return switch (interval.substring(unitAt)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
+        };
     }
 
     private static long nanos(Instant t) {
@@ -167,14 +266,21 @@ public class TelemetryQuery {
         if (value == null || value.isBlank()) {
             return dflt;
         }
+        Instant t;
         try {
             if (EPOCH_MS.matcher(value).matches()) {
-                return Instant.ofEpochMilli(Long.parseLong(value));
+                t = Instant.ofEpochMilli(Long.parseLong(value));
+            } else {
+                t = java.time.OffsetDateTime.parse(value).toInstant();
             }
-            return java.time.OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException | NumberFormatException e) {
+        } catch (java.time.DateTimeException | NumberFormatException | ArithmeticException e) {
             errors.add(new FieldError(field, "must be RFC 3339 (2024-01-01T00:00:00Z) or epoch milliseconds", value));
             return dflt;
         }
+        if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
+            errors.add(new FieldError(field, "must be between " + MIN_TIME + " and " + MAX_TIME + " (InfluxDB's time range)", value));
+            return dflt;
+        }
+        return t;
     }
 }

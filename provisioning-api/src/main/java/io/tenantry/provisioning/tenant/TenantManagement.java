@@ -11,6 +11,7 @@ import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import io.tenantry.provisioning.audit.AuditLog;
 import io.tenantry.provisioning.auth.Actor;
 import io.tenantry.provisioning.broker.Outbox;
+import io.tenantry.provisioning.web.TextRules;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.springframework.stereotype.Service;
@@ -115,6 +116,9 @@ public class TenantManagement {
     /**
      * Changes name and/or plan (null = unchanged). Platform admins only. A plan below the tenant's current device
      * count is refused.
+     *
+     * @throws InvalidInputException field by field (name length or control characters, unknown plan)
+     * @throws ConflictException     {@code provisioning:tenant.terminated} when the tenant is terminated (final)
      */
     public Tenant update(Actor actor, String requestId, TenantId id, String name, String plan) {
         actor.requireVisible(id);
@@ -132,6 +136,9 @@ public class TenantManagement {
         return dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
             TenantsRecord r = lock(tx, id);
+            if (TenantStatus.valueOf(r.getStatus()) == TenantStatus.TERMINATED) {
+                throw new ConflictException("provisioning:tenant.terminated", "tenant " + id + " is terminated; it cannot be changed");
+            }
             if (plan != null && !plan.equals(r.getPlan())) {
                 requireDeviceCapacity(tx, id, plan, 0);
                 r.setPlan(plan);
@@ -231,11 +238,13 @@ public class TenantManagement {
     private void validateName(String name, List<FieldError> errors) {
         if (name == null || name.isBlank() || name.length() > 200) {
             errors.add(new FieldError("name", "must be 1 to 200 characters", name));
+        } else if (!TextRules.isPrintable(name)) {
+            errors.add(new FieldError("name", TextRules.MESSAGE, name));
         }
     }
 
     private void validatePlan(String plan, List<FieldError> errors) {
-        if (plan == null || dsl.fetchCount(PLANS, PLANS.CODE.eq(plan)) == 0) {
+        if (plan == null || !TextRules.isPrintable(plan) || dsl.fetchCount(PLANS, PLANS.CODE.eq(plan)) == 0) {
             errors.add(new FieldError("plan", "must be one of FREE, PRO, ENTERPRISE", plan));
         }
     }

@@ -74,6 +74,13 @@ public class ProblemDetailsHandler {
                 break;
             }
         }
+        if (fields.isEmpty() && e.getMethodParameter() != null && e.getMethodParameter().getParameterName() != null
+                && !e.getMethodParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class)) {
+            // a query parameter or path variable that did not convert (limit=abc, a malformed UUID)
+            String name = e.getMethodParameter().getParameterName();
+            fields.add(new FieldError(name, "wrong type: expected " + simple(e.getMethodParameter().getParameterType()), null));
+            detail = "wrong type for '" + name + "'";
+        }
         return problem(HttpStatus.BAD_REQUEST, "api:request.malformed", detail, fields, exchange);
     }
 

@@ -4,7 +4,10 @@ import org.springframework.web.server.ServerWebExchange;
 
 import java.util.UUID;
 
-/** The request id of a call: the client's {@code X-Request-Id} (trimmed to 100 characters) or a new UUID. */
+/**
+ * The request id of a call: the client's {@code X-Request-Id} (trimmed to 100 characters; ignored when it holds
+ * control characters, see {@link TextRules}) or a new UUID.
+ */
 public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
 
@@ -13,7 +16,7 @@ public final class RequestIds {
 
     public static String of(ServerWebExchange exchange) {
         String id = exchange.getRequest().getHeaders().getFirst(HEADER);
-        if (id == null || id.isBlank()) {
+        if (id == null || id.isBlank() || !TextRules.isPrintable(id)) {
             id = exchange.getAttributeOrDefault(HEADER, null);
             if (id == null) {
                 id = UUID.randomUUID().toString();

@@ -2,6 +2,8 @@ package io.tenantry.provisioning.telemetry.web;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.tenantry.core.error.FieldError;
+import io.tenantry.core.error.InvalidInputException;
 import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.provisioning.auth.Actor;
@@ -17,12 +19,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
  * {@code GET /api/v1/tenants/{tenantId}/devices/{deviceId}/telemetry}: a device's points as JSON, or CSV with
  * {@code format=csv} (RFC 4180; first column {@code time} in RFC 3339 UTC). Tenant-scoped by the token like the
- * rest of the API.
+ * rest of the API. Every bad parameter answers 400 with an RFC 9457 problem naming it (see
+ * {@link TelemetryQuery#query}); {@code format} other than json or csv too.
  */
 @RestController
 @SecurityRequirement(name = "bearer")
@@ -43,6 +47,10 @@ public class TelemetryController {
                                         @RequestParam(required = false) String measurement,
                                         @RequestParam(required = false) Integer limit,
                                         @RequestParam(required = false, defaultValue = "json") String format) {
+        if (!"json".equalsIgnoreCase(format) && !"csv".equalsIgnoreCase(format)) {
+            return Mono.error(new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid",
+                    List.of(new FieldError("format", "must be json or csv", format))));
+        }
         return Blocking.call(() -> {
             TelemetryQuery.Result r = telemetry.query(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId), from, to,
                     fields, aggregate, interval, measurement, limit);
