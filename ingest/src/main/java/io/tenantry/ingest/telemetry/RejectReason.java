@@ -33,7 +33,12 @@ public enum RejectReason {
     /** InfluxDB answered 4xx for this point (e.g. field type conflict, beyond retention policy). */
     INFLUX_REJECTED("influx_rejected"),
     /** A bug in ingest while handling the message; kept so nothing is dropped silently. */
-    INTERNAL_ERROR("internal_error");
+    INTERNAL_ERROR("internal_error"),
+    /**
+     * The element exceeds the tenant's plan: more fields than {@code plans.max_fields_per_point}, or new field keys
+     * beyond {@code plans.max_field_keys} (issue 7; Flyway V3).
+     */
+    SCHEMA_LIMIT("schema_limit");
 
     private final String code;
 
