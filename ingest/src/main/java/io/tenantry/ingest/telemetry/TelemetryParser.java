@@ -356,7 +356,21 @@ public final class TelemetryParser {
         return n.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * At most 64 characters of a payload string for a rejection detail, control characters and lone surrogates
+     * written as a backslash, {@code u} and four hex digits: PostgreSQL refuses NUL in text columns, and a detail must never break a log line.
+     */
     private static String abbreviate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        StringBuilder b = new StringBuilder();
+        int n = Math.min(s.length(), 64);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return s.length() > 64 ? b + "..." : b.toString();
     }
 }
