@@ -357,8 +357,9 @@ public final class TelemetryParser {
     }
 
     /**
-     * At most 64 characters of a payload string for a rejection detail, control characters and lone surrogates
-     * written as a backslash, {@code u} and four hex digits: PostgreSQL refuses NUL in text columns, and a detail must never break a log line.
+     * At most 64 characters of a payload string for a rejection detail, control characters and surrogates written
+     * as a backslash, {@code u} and four hex digits: PostgreSQL refuses NUL in text columns
+     * ({@code dead_letters.detail}), and a detail must never break a log line.
      */
     private static String abbreviate(String s) {
         StringBuilder b = new StringBuilder();
