@@ -314,10 +314,10 @@ class TenantIsolationIT {
         System.out.println("[tenant-isolation-it] property test seed " + seed + " (-Dtenantry.it.seed=" + seed + " repeats it)");
         Random r = new Random(seed);
         Victim v = victim();
-        var a = fx.createTenant("fuzz");
+        var a = fx.createTenant("fuzz", "ENTERPRISE"); // 10,000 field keys: room for large runs
         var dev = fx.provisionedDevice(a, "plc-a1", "opcua", "{}");
         long base = Instant.now().minusSeconds(1000).toEpochMilli();
-        int n = 240;
+        int n = Integer.getInteger("tenantry.it.fuzz-cases", 240); // more with -Dtenantry.it.fuzz-cases=N
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             cases.add(generate(r, i, base + i, v.tenant().id()));
