@@ -7,6 +7,7 @@ import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
 import io.tenantry.ingest.directory.DeviceDirectory;
 import io.tenantry.ingest.directory.DirectoryListener;
+import io.tenantry.ingest.directory.FieldKeyRegistry;
 import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.mqtt.MqttIngestClient;
 import io.tenantry.ingest.pipeline.BatchWriter;
@@ -69,9 +70,10 @@ public final class IngestService implements SmartLifecycle {
      * @param deadLetters dead-letter store
      * @param influx      client authenticated as the ingest InfluxDB user
      * @param metrics     meters and counters
+     * @param fieldKeys   the tenants' field keys (plan limit {@code max_field_keys})
      */
     public IngestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
-                         DeadLetterStore deadLetters, InfluxV1Client influx, IngestMetrics metrics) {
+                         DeadLetterStore deadLetters, InfluxV1Client influx, IngestMetrics metrics, FieldKeyRegistry fieldKeys) {
         this.props = props;
         this.directory = directory;
         this.listener = listener;
@@ -80,7 +82,7 @@ public final class IngestService implements SmartLifecycle {
         this.spool = new DiskSpool(props.spool().dir(), props.spool().segmentSize().toBytes(), props.spool().maxSize().toBytes());
         this.queue = new EnvelopeQueue(props.batch().queueCapacityPoints(), System::nanoTime);
         InfluxPointWriter pointWriter = new InfluxPointWriter(influx, SharedBuckets.RAW);
-        this.processor = new MessageProcessor(directory,
+        this.processor = new MessageProcessor(directory, fieldKeys,
                 new TelemetryParser(props.payload().maxSize().toBytes(), props.payload().defaultMeasurement()),
                 new SeqDeduplicator(props.dedup().window(), props.dedup().capacityPerDevice()), System::nanoTime);
         this.drainer = new SpoolDrainer(spool, pointWriter, deadLetters, metrics, props.spool());

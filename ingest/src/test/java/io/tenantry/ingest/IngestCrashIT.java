@@ -143,7 +143,7 @@ class IngestCrashIT {
                 (System.nanoTime() - t0) / 1e9);
         Thread.sleep(1500);
         assertThat(fx.count("n", t.id(), null)).isEqualTo(total);
-        long distinct = ((Number) fx.query("SELECT COUNT(DISTINCT(\"n\")) FROM \"telemetry\" WHERE \"locatario_id\" = '"
+        long distinct = ((Number) fx.query("SELECT COUNT(DISTINCT(\"n\")) FROM " + IngestFixtures.measurement("telemetry", t.id()) + " WHERE \"locatario_id\"::tag = '"
                 + t.id() + "'").get(0).rows().get(0).get(1)).longValue();
         assertThat(distinct).isEqualTo(total);
         assertThat(fx.deadLetterReasons(t.id())).isEmpty();

@@ -11,6 +11,7 @@ import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.id.PlcId;
 import io.tenantry.core.id.TenantSlug;
 import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.db.Schema;
 import io.tenantry.testsupport.StackEnv;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -105,11 +106,16 @@ final class IngestFixtures implements AutoCloseable {
     }
 
     Tenant createTenant(String prefix) {
+        return createTenant(prefix, "PRO");
+    }
+
+    /** A tenant on the given plan ({@code FREE}, {@code PRO}, {@code ENTERPRISE}). */
+    Tenant createTenant(String prefix, String plan) {
         UUID id = UUID.randomUUID();
         String slug = prefix + "-" + random(8);
         OffsetDateTime now = OffsetDateTime.now();
         dsl.insertInto(TENANTS, TENANTS.ID, TENANTS.SLUG, TENANTS.NAME, TENANTS.STATUS, TENANTS.PLAN, TENANTS.CREATED_AT,
-                TENANTS.UPDATED_AT).values(id, slug, "IT " + slug, "ACTIVE", "PRO", now, now).execute();
+                TENANTS.UPDATED_AT).values(id, slug, "IT " + slug, "ACTIVE", plan, now, now).execute();
         tenants.add(id);
         return new Tenant(id, slug);
     }
@@ -214,15 +220,24 @@ final class IngestFixtures implements AutoCloseable {
 
     /** {@code SELECT COUNT(field)} for one tenant (and device when not null); 0 without data. */
     long count(String field, UUID tenant, String plcId) {
-        String q = "SELECT COUNT(" + InfluxQL.ident(field) + ") FROM \"telemetry\" WHERE \"locatario_id\" = "
-                + InfluxQL.string(tenant.toString()) + (plcId == null ? "" : " AND \"plc_id\" = " + InfluxQL.string(plcId));
+        String q = "SELECT COUNT(" + InfluxQL.ident(field) + ") FROM " + measurement("telemetry", tenant)
+                + " WHERE \"locatario_id\"::tag = " + InfluxQL.string(tenant.toString())
+                + (plcId == null ? "" : " AND \"plc_id\"::tag = " + InfluxQL.string(plcId));
         List<List<Object>> rows = query(q).get(0).rows();
         return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
     }
 
-    /** Rows of {@code SELECT * FROM <measurement> WHERE locatario_id = ...} as column → value maps, oldest first. */
+    /** The tenant's measurement as stored, quoted: {@code "<tenant uuid>.<measurement>"} (TenantMeasurements). */
+    static String measurement(String measurement, UUID tenant) {
+        return InfluxQL.ident(TenantMeasurements.stored(tenant, measurement));
+    }
+
+    /**
+     * Rows of {@code SELECT * FROM "<tenant>.<measurement>" WHERE locatario_id::tag = ...} as column → value maps,
+     * oldest first.
+     */
     List<Map<String, Object>> rows(String measurement, UUID tenant) {
-        var series = query("SELECT * FROM " + InfluxQL.ident(measurement) + " WHERE \"locatario_id\" = "
+        var series = query("SELECT * FROM " + measurement(measurement, tenant) + " WHERE \"locatario_id\"::tag = "
                 + InfluxQL.string(tenant.toString())).get(0).series();
         List<Map<String, Object>> out = new ArrayList<>();
         for (var s : series) {

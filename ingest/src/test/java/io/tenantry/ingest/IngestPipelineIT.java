@@ -137,7 +137,7 @@ class IngestPipelineIT {
         assertThat(num(fx.rows("skab", t.id()).get(0).get("Accelerometer1RMS"))).isEqualTo(0.0273);
 
         // JSON integers are stored as floats: no type flip between 7 and 7.5 later
-        var fieldTypes = fx.query("SHOW FIELD KEYS FROM \"telemetry\"").get(0).rows().stream()
+        var fieldTypes = fx.query("SHOW FIELD KEYS FROM " + IngestFixtures.measurement("telemetry", t.id())).get(0).rows().stream()
                 .collect(Collectors.toMap(r -> (String) r.get(0), r -> (String) r.get(1), (a, b) -> a));
         assertThat(fieldTypes).containsEntry("a,b=c d", "float").containsEntry("Volume Flow RateRMS", "float")
                 .containsEntry("température°", "float");
@@ -207,7 +207,7 @@ class IngestPipelineIT {
                 "device_inactive", 1, "unknown_device", 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> fx.deadLetterReasons(t.id()).equals(expected));
         assertThat(fx.count("v", t.id(), null)).isEqualTo(5);
-        assertThat(fx.query("SELECT \"v\" FROM \"telemetry\" WHERE \"locatario_id\" = '" + t.id() + "'").get(0).rows())
+        assertThat(fx.query("SELECT \"v\" FROM " + IngestFixtures.measurement("telemetry", t.id()) + " WHERE \"locatario_id\"::tag = '" + t.id() + "'").get(0).rows())
                 .extracting(r -> num(r.get(1))).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
         assertThat(fx.count(kind, t.id(), null)).isEqualTo(1);
 
@@ -340,7 +340,7 @@ class IngestPipelineIT {
                 maxSpooled, drained == null ? -1.0 : Duration.between(restarted, drained).toMillis() / 1000.0);
         Thread.sleep(1000);
         assertThat(fx.count("n", t.id(), null)).isEqualTo(total); // one point per timestamp: no extra, none lost
-        List<List<Object>> distinct = fx.query("SELECT COUNT(DISTINCT(\"n\")) FROM \"telemetry\" WHERE \"locatario_id\" = '"
+        List<List<Object>> distinct = fx.query("SELECT COUNT(DISTINCT(\"n\")) FROM " + IngestFixtures.measurement("telemetry", t.id()) + " WHERE \"locatario_id\"::tag = '"
                 + t.id() + "'").get(0).rows();
         assertThat(((Number) distinct.get(0).get(1)).longValue()).isEqualTo(total);
         assertThat(fx.deadLetterReasons(t.id())).isEmpty();

@@ -205,6 +205,8 @@ class ApiHardeningIT extends ProvisioningTestBase {
         String devices = "/api/v1/tenants/" + t + "/devices";
         problem(json("POST", owner, devices, "{\"plcId\":\"p-1\",\"type\":\"opcua\",\"tags\":{\"line\":\"l\\u0000\"}}"), 400, "tags.line");
         problem(json("POST", owner, devices, "{\"plcId\":\"p-1\",\"type\":\"opcua\",\"tags\":{\"line\":\"l\\n2\"}}"), 400, "tags.line");
+        // a backslash cannot travel in an InfluxDB 1.x tag value (issue 7): refused here rather than dead-lettering every point
+        problem(json("POST", owner, devices, "{\"plcId\":\"p-1\",\"type\":\"opcua\",\"tags\":{\"line\":\"l\\\\2\"}}"), 400, "tags.line");
         problem(json("POST", owner, devices, "{\"plcId\":\"p-1\",\"type\":\"opcua\",\"tags\":{\"li\\u0000ne\":\"x\"}}"), 400);
         problem(json("POST", owner, devices, "{\"plcId\":\"p\\u00001\",\"type\":\"opcua\"}"), 400, "plcId");
         String d = (String) createDevice(t, "p-1").get("id");

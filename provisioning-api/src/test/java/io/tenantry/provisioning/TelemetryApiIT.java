@@ -4,6 +4,7 @@ import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.adapters.influx.InfluxV1TimeSeriesWriter;
 import io.tenantry.core.timeseries.Point;
 import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.TenantMeasurements;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,15 +35,15 @@ class TelemetryApiIT extends ProvisioningTestBase {
         String b = createTenant(slug("rd-b"), "PRO");
         Object da = createDevice(a, "pump-1").get("id");
         Object db = createDevice(b, "pump-1").get("id");
-        // points as ingest writes them: same plc_id and timestamps in both tenants
+        // points as ingest writes them (each tenant's own measurement namespace): same plc_id and timestamps in both tenants
         InfluxV1Client admin = new InfluxV1Client(ENV.influxUrl(), ENV.influxAdminUser(), ENV.influxAdminPassword(), Duration.ofSeconds(10));
         Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
         long base = start.toEpochMilli() * 1_000_000L;
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            points.add(new Point("telemetry", new TreeMap<>(Map.of("locatario_id", a, "plc_id", "pump-1", "type", "modbus_tcp")),
+            points.add(new Point(TenantMeasurements.stored(UUID.fromString(a), "telemetry"), new TreeMap<>(Map.of("locatario_id", a, "plc_id", "pump-1", "type", "modbus_tcp")),
                     Map.of("Volume Flow RateRMS", 30.0 + i, "température°", 1.5), base + i * 1_000_000_000L));
-            points.add(new Point("telemetry", new TreeMap<>(Map.of("locatario_id", b, "plc_id", "pump-1", "type", "modbus_tcp")),
+            points.add(new Point(TenantMeasurements.stored(UUID.fromString(b), "telemetry"), new TreeMap<>(Map.of("locatario_id", b, "plc_id", "pump-1", "type", "modbus_tcp")),
                     Map.of("Volume Flow RateRMS", 999.0), base + i * 1_000_000_000L));
         }
         new InfluxV1TimeSeriesWriter(admin).write(SharedBuckets.RAW, points);

@@ -15,6 +15,15 @@ public final class InfluxQL {
         return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
+    /**
+     * A tag reference for a condition: {@code "name"::tag}. Without {@code ::tag} InfluxQL resolves a name that is
+     * both a field and a tag in a shard to the <i>field</i> (issue 7: a field {@code locatario_id} hid the tag), so
+     * every tag condition the platform builds uses this.
+     */
+    public static String tag(String name) {
+        return ident(name) + "::tag";
+    }
+
     /** A single-quoted string literal (tag values, passwords). */
     public static String string(String value) {
         return '\'' + value.replace("\\", "\\\\").replace("'", "\\'") + '\'';

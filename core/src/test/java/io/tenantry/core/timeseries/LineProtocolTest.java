@@ -44,4 +44,39 @@ class LineProtocolTest {
         assertThatThrownBy(() -> LineProtocol.toLine(new Point("m", null, Map.of("v", Double.NaN), 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+    @Test
+    void refusesNamesInfluxCannotParseTheSameWayInEveryScanner() {
+        // issue 7: key k\, with a newline-carrying string, tag value x\ \, and measurement m\ \, injected lines
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("m", null, Map.of("k\\,", 1.0, "s", "\nx"), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backslash");
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("m", new TreeMap<>(Map.of("t", "x\\ \\,")), Map.of("v", 1.0), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag value");
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("m\\ \\,", null, Map.of("v", 1.0), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("measurement");
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("m", null, Map.of("a\nb", 1.0), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("m", new TreeMap<>(Map.of("t\u0000", "v")), Map.of("v", 1.0), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("#m", null, Map.of("v", 1.0), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("comment");
+        assertThatThrownBy(() -> LineProtocol.toLine(new Point("m", null, Map.of("v", "a\ud800b"), 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+        // a measurement may contain '#' after the first character, and emoji (paired surrogates)
+        assertThat(LineProtocol.toLine(new Point("m#\uD83D\uDE00", null, Map.of("v", 1.0), 1))).isEqualTo("m#\uD83D\uDE00 v=1.0 1");
+        assertThat(LineProtocol.nameProblem("ok name,=", LineProtocol.NameKind.FIELD_KEY)).isNull();
+    }
+
+    @Test
+    void stringValuesCannotBreakOut() {
+        Point p = new Point("m", null, Map.of("s", "\ntelemetry,locatario_id=x v=1 1\n\"\\"), 7);
+        assertThat(LineProtocol.toLine(p)).isEqualTo("m s=\"\ntelemetry,locatario_id=x v=1 1\n\\\"\\\\\" 7");
+    }
+
+    @Test
+    void failedAppendLeavesTheBufferUnchanged() {
+        StringBuilder sb = new StringBuilder("before\n");
+        assertThatThrownBy(() -> LineProtocol.append(sb, new Point("m", null, Map.of("a\\b", 1.0), 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(sb).hasToString("before\n");
+    }
 }

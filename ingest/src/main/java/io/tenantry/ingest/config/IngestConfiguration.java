@@ -6,7 +6,9 @@ import io.tenantry.ingest.IngestService;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
 import io.tenantry.ingest.directory.DeviceDirectory;
 import io.tenantry.ingest.directory.DirectoryListener;
+import io.tenantry.ingest.directory.FieldKeyRegistry;
 import io.tenantry.ingest.directory.JooqDirectoryStore;
+import io.tenantry.ingest.directory.JooqFieldKeyStore;
 import io.tenantry.ingest.stats.IngestMetrics;
 import org.jooq.DSLContext;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -46,9 +48,10 @@ public class IngestConfiguration {
 
     @Bean
     IngestService ingestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
-                                DeadLetterStore deadLetters, IngestMetrics metrics) {
+                                DeadLetterStore deadLetters, IngestMetrics metrics, DSLContext dsl) {
         InfluxV1Client influx = new InfluxV1Client(props.influx().url(), props.influx().username(),
                 props.influx().password(), props.influx().timeout());
-        return new IngestService(props, directory, listener, deadLetters, influx, metrics);
+        return new IngestService(props, directory, listener, deadLetters, influx, metrics,
+                new FieldKeyRegistry(new JooqFieldKeyStore(dsl)));
     }
 }

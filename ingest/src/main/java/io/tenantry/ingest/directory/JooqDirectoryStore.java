@@ -1,6 +1,7 @@
 package io.tenantry.ingest.directory;
 
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
+import io.tenantry.db.jooq.tables.records.PlansRecord;
 import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
+import static io.tenantry.db.jooq.Tables.PLANS;
 import static io.tenantry.db.jooq.Tables.TENANTS;
 
 /**
@@ -32,7 +34,7 @@ public final class JooqDirectoryStore implements DirectoryStore {
     }
 
     /**
-     * Two queries: the tenant by slug, then its devices.
+     * Three queries: the tenant by slug, its plan's schema limits, its devices.
      *
      * @throws DirectoryUnavailableException on any jOOQ/JDBC error
      */
@@ -48,8 +50,12 @@ public final class JooqDirectoryStore implements DirectoryStore {
                 devices.put(d.getPlcId(), new DeviceInfo(d.getId(), d.getPlcId(), d.getType(), tags(d.getTags()),
                         Boolean.TRUE.equals(d.getActive())));
             }
+            PlansRecord plan = dsl.selectFrom(PLANS).where(PLANS.CODE.eq(t.getPlan())).fetchOne();
+            TenantInfo.SchemaLimits limits = plan == null || plan.getMaxFieldsPerPoint() == null || plan.getMaxFieldKeys() == null
+                    ? TenantInfo.SchemaLimits.DEFAULT
+                    : new TenantInfo.SchemaLimits(plan.getMaxFieldsPerPoint(), plan.getMaxFieldKeys());
             return Optional.of(new TenantSnapshot(new TenantInfo(t.getId(), t.getSlug(),
-                    TenantInfo.Status.parse(t.getStatus())), devices));
+                    TenantInfo.Status.parse(t.getStatus()), limits), devices));
         } catch (DataAccessException e) {
             throw new DirectoryUnavailableException("cannot load tenant '" + slug + "' from PostgreSQL: " + e.getMessage(), e);
         }

@@ -9,12 +9,31 @@ import java.util.UUID;
  * @param id     tenant UUID, the {@code locatario_id} tag value
  * @param slug   public slug used in topics
  * @param status lifecycle status; only {@link Status#ACTIVE} tenants' telemetry is accepted
+ * @param limits the plan's schema limits (table {@code plans}, Flyway V3)
  */
-public record TenantInfo(UUID id, String slug, Status status) {
+public record TenantInfo(UUID id, String slug, Status status, SchemaLimits limits) {
     public TenantInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(slug, "slug");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** A tenant with {@link SchemaLimits#DEFAULT} limits. */
+    public TenantInfo(UUID id, String slug, Status status) {
+        this(id, slug, status, SchemaLimits.DEFAULT);
+    }
+
+    /**
+     * A plan's bounds on a tenant's InfluxDB schema (issue 7; {@code plans.max_fields_per_point},
+     * {@code plans.max_field_keys}). Exceeding them makes the element a {@code schema_limit} dead letter.
+     *
+     * @param maxFieldsPerPoint fields one telemetry point may carry
+     * @param maxFieldKeys      distinct field keys the tenant may have over all its measurements
+     */
+    public record SchemaLimits(int maxFieldsPerPoint, int maxFieldKeys) {
+        /** The column defaults of Flyway V3 (used when a plan row has no value). */
+        public static final SchemaLimits DEFAULT = new SchemaLimits(100, 1000);
     }
 
     /** {@code tenants.status} (note 003 §2: ativo | suspenso | encerrado). */

@@ -5,6 +5,7 @@ import io.tenantry.core.timeseries.Point;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.directory.DeviceDirectory;
 import io.tenantry.ingest.directory.DirectoryUnavailableException;
+import io.tenantry.ingest.directory.FieldKeyRegistry;
 import io.tenantry.ingest.directory.TenantInfo;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
@@ -40,6 +41,7 @@ public final class MessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
 
     private final DeviceDirectory directory;
+    private final FieldKeyRegistry fieldKeys;
     private final TelemetryParser parser;
     private final SeqDeduplicator dedup;
     private final LongSupplier nanoClock;
@@ -47,12 +49,15 @@ public final class MessageProcessor {
 
     /**
      * @param directory tenant/device lookup
+     * @param fieldKeys the tenants' field keys, for the plan's {@code max_field_keys}
      * @param parser    payload parser
      * @param dedup     seq window
      * @param nanoClock monotonic clock for the dedup window
      */
-    public MessageProcessor(DeviceDirectory directory, TelemetryParser parser, SeqDeduplicator dedup, LongSupplier nanoClock) {
+    public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
+                            SeqDeduplicator dedup, LongSupplier nanoClock) {
         this.directory = directory;
+        this.fieldKeys = fieldKeys;
         this.parser = parser;
         this.dedup = dedup;
         this.nanoClock = nanoClock;
@@ -116,6 +121,12 @@ public final class MessageProcessor {
                             long receivedNanos = receivedAt.getEpochSecond() * 1_000_000_000L + receivedAt.getNano();
                             long now = nanoClock.getAsLong();
                             for (TelemetryElement e : r.elements()) {
+                                String overLimit = schemaLimit(f.tenant(), e);
+                                if (overLimit != null) {
+                                    dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.SCHEMA_LIMIT,
+                                            "element " + e.index() + ": " + overLimit, payload));
+                                    continue;
+                                }
                                 if (e.seq() != null && !dedup.firstSeen(f.device().id(), e.seq(), e.tsNanos(), now)) {
                                     duplicates++;
                                     continue;
@@ -144,12 +155,31 @@ public final class MessageProcessor {
         return new Envelope(topic, messageId, qos, generation, receivedAt, 0L, tenantTag, points, dead, duplicates);
     }
 
+    /**
+     * The plan's schema limits for one element (issue 7): at most {@code max_fields_per_point} fields, and its new
+     * field keys must keep the tenant within {@code max_field_keys} (then they are registered).
+     *
+     * @return null when within the limits, else the rejection detail
+     */
+    private String schemaLimit(TenantInfo tenant, TelemetryElement e) throws InterruptedException {
+        int maxFields = tenant.limits().maxFieldsPerPoint();
+        if (e.fields().size() > maxFields) {
+            return "the point has " + e.fields().size() + " fields; the plan allows " + maxFields + " (max_fields_per_point)";
+        }
+        return retrying(() -> fieldKeys.admit(tenant.id(), e.fields().keySet(), tenant.limits().maxFieldKeys()));
+    }
+
     /** Looks the topic up, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */
     private DeviceDirectory.Lookup lookup(TelemetryTopic t) throws InterruptedException {
+        return retrying(() -> directory.lookup(t.tenantSlug(), t.plcId()));
+    }
+
+    /** Runs a PostgreSQL read, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */
+    private <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
         long backoff = 100;
         while (true) {
             try {
-                return directory.lookup(t.tenantSlug(), t.plcId());
+                return call.get();
             } catch (DirectoryUnavailableException e) {
                 if (stopping) {
                     throw new InterruptedException("stopping while the directory is unavailable");

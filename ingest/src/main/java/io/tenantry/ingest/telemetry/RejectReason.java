@@ -12,7 +12,12 @@ public enum RejectReason {
     OVERSIZED("oversized"),
     /** A member has the wrong JSON type, e.g. a field that is an object, array or null, or a non-string tag. */
     WRONG_TYPE("wrong_type"),
-    /** Right type, unusable value: non-finite number, empty or over-long key, control characters, key {@code time}, negative seq. */
+    /**
+     * Right type, unusable value: non-finite number, empty or over-long name, a name with a backslash, control
+     * characters or an unpaired surrogate (InfluxDB 1.6.7's line protocol cannot carry them safely), a field key
+     * that is reserved ({@code time}, {@code locatario_id}, {@code plc_id}, {@code type}) or equals a tag key,
+     * negative seq.
+     */
     INVALID_VALUE("invalid_value"),
     /** {@code ts} is neither an RFC 3339 string nor epoch milliseconds, or outside InfluxDB's range (1677..2262). */
     BAD_TIMESTAMP("bad_timestamp"),
@@ -33,7 +38,12 @@ public enum RejectReason {
     /** InfluxDB answered 4xx for this point (e.g. field type conflict, beyond retention policy). */
     INFLUX_REJECTED("influx_rejected"),
     /** A bug in ingest while handling the message; kept so nothing is dropped silently. */
-    INTERNAL_ERROR("internal_error");
+    INTERNAL_ERROR("internal_error"),
+    /**
+     * The element exceeds the tenant's plan: more fields than {@code plans.max_fields_per_point}, or new field keys
+     * beyond {@code plans.max_field_keys} (issue 7; Flyway V3).
+     */
+    SCHEMA_LIMIT("schema_limit");
 
     private final String code;
 

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.telemetry;
 
+import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.SharedBuckets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -35,6 +36,16 @@ public final class TelemetryParser {
     public static final int MAX_NAME_LENGTH = 256;
     /** Longest string field value accepted: InfluxDB 1.x limits string fields to 64 KiB. */
     public static final int MAX_STRING_FIELD_BYTES = 64 * 1024;
+    /**
+     * Field keys refused (issue 7, "a field named like a reserved tag"): {@code time} (InfluxDB's timestamp
+     * column) and the tags only ingest sets ({@link PointFactory#RESERVED_TAGS}). In InfluxQL an unqualified
+     * {@code "locatario_id"} resolves to a <i>field</i> of that name where one exists in the shard, so such a field
+     * would hide the tag from every query and every {@code DELETE}/{@code DROP SERIES}.
+     */
+    public static final java.util.Set<String> RESERVED_FIELD_KEYS = java.util.Set.of("time", SharedBuckets.TENANT_TAG,
+            SharedBuckets.DEVICE_TAG, PointFactory.TYPE_TAG);
+    private static final String RESERVED_FIELD_KEYS_TEXT = "time, " + SharedBuckets.TENANT_TAG + ", "
+            + SharedBuckets.DEVICE_TAG + ", " + PointFactory.TYPE_TAG;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -162,6 +173,11 @@ public final class TelemetryParser {
         for (Map.Entry<String, JsonNode> f : fieldsNode.properties()) {
             String key = f.getKey();
             checkName(key, "field key");
+            if (RESERVED_FIELD_KEYS.contains(key)) {
+                // a field named like a tag shadows the tag in InfluxQL (issue 7): "locatario_id" would match the field
+                throw new Bad(RejectReason.INVALID_VALUE, "field key '" + key + "' is reserved (names "
+                        + "InfluxDB's time or a tag ingest sets: " + RESERVED_FIELD_KEYS_TEXT + ")");
+            }
             fields.put(key, fieldValue(key, f.getValue()));
         }
 
@@ -181,6 +197,13 @@ public final class TelemetryParser {
                 if (hasControl(value) || value.length() > MAX_NAME_LENGTH) {
                     throw new Bad(RejectReason.INVALID_VALUE, "tag '" + key + "' has control characters or is longer than "
                             + MAX_NAME_LENGTH);
+                }
+                String valueProblem = value.isEmpty() ? null : LineProtocol.nameProblem(value, LineProtocol.NameKind.TAG_VALUE);
+                if (valueProblem != null) { // an empty value is dropped (Point), as before
+                    throw new Bad(RejectReason.INVALID_VALUE, "tag '" + abbreviate(key) + "' value " + valueProblem);
+                }
+                if (fields.containsKey(key)) {
+                    throw new Bad(RejectReason.INVALID_VALUE, "'" + abbreviate(key) + "' is both a tag and a field");
                 }
                 if (!PointFactory.RESERVED_TAGS.contains(key)) {
                     tags.put(key, value);
@@ -273,14 +296,15 @@ public final class TelemetryParser {
     }
 
     private static void checkName(String name, String what) throws Bad {
-        if (name.isEmpty()) {
-            throw new Bad(RejectReason.INVALID_VALUE, what + " must not be empty");
-        }
         if (name.length() > MAX_NAME_LENGTH) {
             throw new Bad(RejectReason.INVALID_VALUE, what + " '" + abbreviate(name) + "' is longer than " + MAX_NAME_LENGTH);
         }
-        if (hasControl(name)) {
-            throw new Bad(RejectReason.INVALID_VALUE, what + " '" + abbreviate(name) + "' contains control characters");
+        // the rules of the line protocol writer, checked against InfluxDB 1.6.7's parser (LineProtocol's docs):
+        // no backslash, no control character, no unpaired surrogate. A measurement is stored as
+        // "<tenant uuid>.<measurement>" (TenantMeasurements), so a leading '#' cannot make a comment line.
+        String problem = LineProtocol.nameProblem(name, LineProtocol.NameKind.FIELD_KEY);
+        if (problem != null) {
+            throw new Bad(RejectReason.INVALID_VALUE, what + " '" + abbreviate(name) + "' " + problem);
         }
         if (!"measurement".equals(what) && "time".equals(name)) {
             // InfluxDB 1.x refuses a field or tag named "time" ("invalid field name")
@@ -332,7 +356,22 @@ public final class TelemetryParser {
         return n.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * At most 64 characters of a payload string for a rejection detail, control characters and surrogates written
+     * as a backslash, {@code u} and four hex digits: PostgreSQL refuses NUL in text columns
+     * ({@code dead_letters.detail}), and a detail must never break a log line.
+     */
     private static String abbreviate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        StringBuilder b = new StringBuilder();
+        int n = Math.min(s.length(), 64);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return s.length() > 64 ? b + "..." : b.toString();
     }
 }

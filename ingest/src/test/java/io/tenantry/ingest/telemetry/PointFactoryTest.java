@@ -25,6 +25,7 @@ class PointFactoryTest {
                 Map.entry("plc_id", "prensa1"), Map.entry("setor", "prensagem"), Map.entry("site", "sp"),
                 Map.entry("type", "siemens_s7"));
         assertThat(p.timestampNanos()).isEqualTo(1_000L);
+        assertThat(p.measurement()).isEqualTo(TENANT + ".telemetry");
         TelemetryElement noTs = new TelemetryElement(0, "telemetry", Map.of("v", 1.0), Map.of(), null, null);
         assertThat(PointFactory.toPoint(noTs, ID, "opcua", Map.of(), 5L).timestampNanos()).isEqualTo(5L);
     }
@@ -40,10 +41,17 @@ class PointFactoryTest {
         TelemetryElement e = new TelemetryElement(0, "skab data", fields, Map.of("zone name", "a=b,c"),
                 1_714_564_800_123_456_789L, null);
         String line = LineProtocol.toLine(PointFactory.toPoint(e, ID, "modbus_tcp", Map.of(), 0L));
-        assertThat(line).isEqualTo("skab\\ data,locatario_id=" + TENANT + ",plc_id=prensa1,type=modbus_tcp,"
+        assertThat(line).isEqualTo(TENANT + ".skab\\ data,locatario_id=" + TENANT + ",plc_id=prensa1,type=modbus_tcp,"
                 + "zone\\ name=a\\=b\\,c "
                 + "Volume\\ Flow\\ RateRMS=32.25,a\\,b\\=c\\ d=1.0,température°=-3.5,note=\"say \\\"hi\\\" \\\\ ok\",on=true "
                 + "1714564800123456789"); // fields keep the payload's order
         assertThat(line.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(line.length()); // multi-byte kept
+    }
+
+    @Test
+    void aFieldNamedLikeADeviceTagIsRefused() {
+        TelemetryElement e = new TelemetryElement(0, "telemetry", Map.of("setor", 1.0), Map.of(), 1_000L, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PointFactory.toPoint(e, ID, "opcua", Map.of("setor", "x"), 5L))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("also a tag");
     }
 }

@@ -135,6 +135,29 @@ class TelemetryParserTest {
     }
 
     @Test
+    void namesInfluxCannotParseSafelyAndReservedFieldKeysAreRefused() {
+        // issue 7's injection payloads: key k\, (JSON "k\\,") with a newline-carrying string; tag value x\ \,; measurement m\ \,
+        assertReject("{\"fields\":{\"k\\\\,\":1,\"s\":\"\\ntelemetry,locatario_id=b,plc_id=b1,type=siemens_s7 temp=666 1\\n\"}}",
+                RejectReason.INVALID_VALUE, "backslash");
+        assertReject("{\"fields\":{\"v\":1},\"tags\":{\"t\":\"x\\\\ \\\\,\"}}", RejectReason.INVALID_VALUE, "backslash");
+        assertReject("{\"fields\":{\"v\":1},\"measurement\":\"m\\\\ \\\\,\"}", RejectReason.INVALID_VALUE, "backslash");
+        assertReject("{\"fields\":{\"v\":1},\"tags\":{\"t\\u0000\":\"x\"}}", RejectReason.INVALID_VALUE, "control characters");
+        assertReject("{\"fields\":{\"v\\ud800\":1}}", RejectReason.MALFORMED_JSON, ""); // Jackson refuses an unpaired surrogate
+        // a field named like a reserved tag hid other tenants' data (issue 7)
+        for (String reserved : new String[]{"locatario_id", "plc_id", "type"}) {
+            assertReject("{\"fields\":{\"" + reserved + "\":\"x\",\"temp\":999}}", RejectReason.INVALID_VALUE, "reserved");
+        }
+        assertReject("{\"fields\":{\"line\":1},\"tags\":{\"line\":\"L1\"}}", RejectReason.INVALID_VALUE, "both a tag and a field");
+        // '#' first is fine: the stored measurement is "<tenant uuid>.#m"; names with quotes, '=', commas, unicode too
+        assertThat(parse("{\"fields\":{\"a \\\"b\\\"=,c°\":1},\"measurement\":\"#m\",\"tags\":{\"k=,\":\"v \\\"q\\\"\"}}")
+                .elements()).singleElement().satisfies(e -> {
+                    assertThat(e.measurement()).isEqualTo("#m");
+                    assertThat(e.fields()).containsKey("a \"b\"=,c°");
+                    assertThat(e.tags()).containsEntry("k=,", "v \"q\"");
+                });
+    }
+
+    @Test
     void malformedPayloads() {
         assertReject("{\"fields\":{\"v\":1}", RejectReason.MALFORMED_JSON, "");
         assertReject("not json", RejectReason.MALFORMED_JSON, "");

@@ -10,6 +10,7 @@ import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.id.PlcId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.id.TenantSlug;
+import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
 import io.tenantry.db.jooq.tables.records.TenantsRecord;
@@ -236,6 +237,10 @@ public class DeviceManagement {
                 errors.add(new FieldError("tags." + k, "tag values must be 1 to 128 characters", v));
             } else if (!TextRules.isPrintable(v)) {
                 errors.add(new FieldError("tags." + k, "tag values " + TextRules.MESSAGE, v));
+            } else if (LineProtocol.nameProblem(v, LineProtocol.NameKind.TAG_VALUE) != null) {
+                // ingest copies device tags onto every point: a value line protocol cannot carry would dead-letter
+                // all of the device's telemetry
+                errors.add(new FieldError("tags." + k, "tag value " + LineProtocol.nameProblem(v, LineProtocol.NameKind.TAG_VALUE), v));
             }
         });
     }

@@ -9,7 +9,9 @@ import io.tenantry.core.error.UnavailableException;
 import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.timeseries.Bucket;
+import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
 import io.tenantry.provisioning.auth.Actor;
 import io.tenantry.provisioning.device.DeviceManagement;
@@ -29,9 +31,13 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Reads a device's points back from the shared raw bucket, tenant-scoped: the InfluxQL this builds always carries
- * {@code locatario_id = '<caller's tenant>'} and {@code plc_id = '<device>'}; user input reaches the query only
- * as quoted identifiers ({@link InfluxQL#ident}) or validated numbers and durations. The InfluxDB credential used
+ * Reads a device's points back from the shared raw bucket, tenant-scoped twice over: the measurement is the
+ * caller's own namespace ({@code measurement=telemetry} reads {@code "<caller's tenant uuid>.telemetry"},
+ * {@link TenantMeasurements}; no other tenant's field names or types live there), and the InfluxQL this builds
+ * always carries {@code "locatario_id"::tag = '<caller's tenant>'} and {@code "plc_id"::tag = '<device>'} — with
+ * {@code ::tag}, so a field of the same name could never stand in for the tag (issue 7). User input reaches the
+ * query only as quoted identifiers ({@link InfluxQL#ident}) or validated numbers and durations; the answer names
+ * the measurement as the tenant knows it. The InfluxDB credential used
  * is the API's read-only service user, never handed to tenants.
  */
 @Service
@@ -41,6 +47,8 @@ public class TelemetryQuery {
     private static final Pattern INTERVAL = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h|d|w)");
     private static final Pattern EPOCH_MS = Pattern.compile("-?[0-9]{1,16}");
     public static final int MAX_LIMIT = 100_000;
+    /** The measurement a tenant reads when it names none (ingest's default). */
+    public static final String DEFAULT_MEASUREMENT = "telemetry";
     /** Earliest time InfluxDB 1.x stores (models.MinNanoTime = −2^63 + 2 ns). */
     public static final Instant MIN_TIME = Instant.ofEpochSecond(0, Long.MIN_VALUE + 2);
     /** Latest time InfluxDB 1.x stores (models.MaxNanoTime = 2^63 − 2 ns). */
@@ -137,9 +145,12 @@ public class TelemetryQuery {
             }
         }
         validateNames(wanted, errors);
-        String meas = measurement == null || measurement.isBlank() ? "telemetry" : measurement;
+        String meas = measurement == null || measurement.isBlank() ? DEFAULT_MEASUREMENT : measurement;
+        String measProblem = LineProtocol.nameProblem(meas, LineProtocol.NameKind.FIELD_KEY);
         if (meas.length() > MAX_NAME || !TextRules.isPrintable(meas)) {
             errors.add(new FieldError("measurement", "must be 1 to " + MAX_NAME + " characters and " + TextRules.MESSAGE, measurement));
+        } else if (measProblem != null) {
+            errors.add(new FieldError("measurement", measProblem, measurement));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid", errors);
@@ -156,9 +167,9 @@ public class TelemetryQuery {
             select = String.join(", ", parts);
         }
         String q = "SELECT " + select + " FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
-                + "." + InfluxQL.ident(meas)
-                + " WHERE " + InfluxQL.ident(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
-                + " AND " + InfluxQL.ident(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.getPlcId())
+                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), meas))
+                + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
+                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.getPlcId())
                 + " AND time >= " + nanos(fromT) + " AND time <= " + nanos(toT)
                 + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
                 + " ORDER BY time ASC LIMIT " + lim;

@@ -10,6 +10,7 @@ import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
 import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.tools.Options;
 import io.tenantry.tools.demo.ApiClient;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -333,8 +334,9 @@ public final class IngestBenchmark {
         while (System.nanoTime() < deadline) {
             long total = 0;
             for (String t : tenants) {
-                var rows = influx.query("SELECT count(\"f0\") FROM \"processo_raw\".\"autogen\".\"telemetry\" WHERE \"locatario_id\" = "
-                        + InfluxQL.string(t) + " AND time >= " + nanos(since), SharedBuckets.RAW.database()).get(0).rows();
+                var rows = influx.query("SELECT count(\"f0\") FROM \"processo_raw\".\"autogen\"." + InfluxQL.ident(measurement(t))
+                        + " WHERE \"locatario_id\"::tag = " + InfluxQL.string(t) + " AND time >= " + nanos(since),
+                        SharedBuckets.RAW.database()).get(0).rows();
                 total += rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
             }
             if (total >= expected) {
@@ -352,10 +354,16 @@ public final class IngestBenchmark {
     }
 
     private static long countSince(InfluxV1Client influx, Device d, Instant since) {
-        var rows = influx.query("SELECT count(\"f0\") FROM \"processo_raw\".\"autogen\".\"telemetry\" WHERE \"locatario_id\" = "
-                + InfluxQL.string(d.tenantId()) + " AND \"plc_id\" = " + InfluxQL.string(d.plcId()) + " AND time >= " + nanos(since),
+        var rows = influx.query("SELECT count(\"f0\") FROM \"processo_raw\".\"autogen\"." + InfluxQL.ident(measurement(d.tenantId()))
+                + " WHERE \"locatario_id\"::tag = " + InfluxQL.string(d.tenantId()) + " AND \"plc_id\"::tag = " + InfluxQL.string(d.plcId())
+                + " AND time >= " + nanos(since),
                 SharedBuckets.RAW.database()).get(0).rows();
         return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
+    }
+
+    /** Where ingest stores the tenant's {@code telemetry}: {@code "<tenant uuid>.telemetry"} (TenantMeasurements). */
+    private static String measurement(String tenant) {
+        return TenantMeasurements.stored(java.util.UUID.fromString(tenant), "telemetry");
     }
 
     private static Point point(Device d, Instant base, long i, int fields) {
@@ -363,7 +371,7 @@ public final class IngestBenchmark {
         for (int k = 0; k < fields; k++) {
             f.put("f" + k, (i % 1000) * 0.5 + k);
         }
-        return new Point("telemetry", new TreeMap<>(Map.of(SharedBuckets.TENANT_TAG, d.tenantId(), SharedBuckets.DEVICE_TAG, d.plcId(),
+        return new Point(measurement(d.tenantId()), new TreeMap<>(Map.of(SharedBuckets.TENANT_TAG, d.tenantId(), SharedBuckets.DEVICE_TAG, d.plcId(),
                 "type", "modbus_tcp")), f, nanos(base) + i * 1_000_000L);
     }
 

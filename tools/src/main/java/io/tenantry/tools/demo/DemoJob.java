@@ -4,6 +4,7 @@ import io.tenantry.adapters.auth.LocalIssuer;
 import io.tenantry.adapters.influx.InfluxQL;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.edge.ReplayOptions;
 import io.tenantry.edge.ReplaySummary;
 import io.tenantry.edge.Replayer;
@@ -235,8 +236,8 @@ public final class DemoJob {
         for (var t : tenantIds.entrySet()) {
             String own = devices.stream().filter(p -> p.tenantId().equals(t.getValue())).map(p -> p.feed().plcId())
                     .collect(Collectors.joining("|"));
-            crossTenant += points(influx, "SELECT * FROM " + raw() + " WHERE " + InfluxQL.ident(SharedBuckets.TENANT_TAG)
-                    + " = " + InfluxQL.string(t.getValue()) + " AND " + InfluxQL.ident(SharedBuckets.DEVICE_TAG) + " !~ /^(" + own + ")$/"
+            crossTenant += points(influx, "SELECT * FROM " + raw(t.getValue()) + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG)
+                    + " = " + InfluxQL.string(t.getValue()) + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " !~ /^(" + own + ")$/"
                     + " AND time >= '" + from + "' AND time <= '" + to + "'");
         }
         long deadLetters = deadLetters(env, tenantIds.values());
@@ -268,13 +269,15 @@ public final class DemoJob {
         return ok ? 0 : 1;
     }
 
-    private static String raw() {
-        return InfluxQL.ident(SharedBuckets.RAW.database()) + "." + InfluxQL.ident(SharedBuckets.RAW.retentionPolicy()) + ".\"telemetry\"";
+    /** The tenant's {@code telemetry} measurement in the raw bucket: {@code "<tenant uuid>.telemetry"} (TenantMeasurements). */
+    private static String raw(String tenant) {
+        return InfluxQL.ident(SharedBuckets.RAW.database()) + "." + InfluxQL.ident(SharedBuckets.RAW.retentionPolicy()) + "."
+                + InfluxQL.ident(TenantMeasurements.stored(UUID.fromString(tenant), "telemetry"));
     }
 
     /** Sum of count(*) over all fields of one tenant's points. */
     static long fieldValues(InfluxV1Client influx, String tenant) {
-        var rs = influx.query("SELECT count(*) FROM " + raw() + " WHERE " + InfluxQL.ident(SharedBuckets.TENANT_TAG) + " = "
+        var rs = influx.query("SELECT count(*) FROM " + raw(tenant) + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = "
                 + InfluxQL.string(tenant), SharedBuckets.RAW.database());
         long sum = 0;
         for (List<Object> row : rs.get(0).rows()) {
