@@ -5,6 +5,7 @@ import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.adapters.influx.InfluxV1TimeSeriesWriter;
 import io.tenantry.core.timeseries.Point;
 import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.TenantMeasurements;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -279,7 +280,7 @@ class ApiHardeningIT extends ProvisioningTestBase {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(5));
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            points.add(new Point("telemetry", new TreeMap<>(Map.of("locatario_id", t, "plc_id", "q-1", "type", "modbus_tcp")),
+            points.add(new Point(TenantMeasurements.stored(UUID.fromString(t), "telemetry"), new TreeMap<>(Map.of("locatario_id", t, "plc_id", "q-1", "type", "modbus_tcp")),
                     Map.of("temp", 20.0 + i, "state", "on"), start.plusSeconds(i).toEpochMilli() * 1_000_000L));
         }
         new InfluxV1TimeSeriesWriter(influx).write(SharedBuckets.RAW, points);
