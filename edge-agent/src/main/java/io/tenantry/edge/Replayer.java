@@ -45,9 +45,16 @@ import java.util.Timer;
  * too; nothing is dropped. The connection uses a clean start: Paho itself never re-sends (Paho 1.2.5 re-sends
  * in-flight messages with a topic alias of the lost connection, which Mosquitto rejects as a protocol error).
  * <p>
- * When the broker refuses a message (PUBACK reason code &gt;= 0x80, e.g. 0x87 for a topic outside the device's
- * ACL; Mosquitto 2.0 then also closes the connection) the replay stops reading, does not wait for the remaining
- * acknowledgements, and returns a summary with {@link ReplaySummary#stopReason()} set.
+ * Only PUBACK reason code 0x00 means delivered (docs/telemetry.md, section 8). A code in {@link #PUBACK_RETRY}
+ * (0x10 No matching subscribers: no ingest subscribed, so the broker dropped the message; 0x80, 0x83, 0x97) keeps the
+ * message: it and every later unacknowledged message are sent again, in order, after a pause
+ * ({@value #RETRY_PAUSE_MIN_MS} ms doubling up to {@value #RETRY_PAUSE_MAX_MS} ms). Any other code &gt;= 0x80 (e.g.
+ * 0x87 for a topic outside the device's ACL; Mosquitto 2.0 then also closes the connection) is a refusal: the
+ * message stays in the spool (and its directory, for the next run), the replay stops reading, does not wait for the
+ * remaining acknowledgements, and returns a summary with {@link ReplaySummary#stopReason()} set.
+ * <p>
+ * After a connection loss the messages acknowledged within {@link ReplayOptions#resendWindow()} are sent again too:
+ * a broker killed before its next autosave has lost what it acknowledged since the last one.
  * <p>
  * Thread-safety: {@link #run} shares no state between calls, so many replays may run in parallel threads of one
  * JVM (one client id, and one spool directory, each). The calling thread reads the CSV; each replay has one

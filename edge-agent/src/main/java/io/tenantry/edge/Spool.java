@@ -38,6 +38,10 @@ import java.util.zip.CRC32;
  * a partly done segment are sent again (QoS 1: at least once). A {@code lock} file keeps two replays from using
  * the same directory at once.
  * <p>
+ * With a resend window ({@link #inMemory(Duration, int)}), acknowledged messages are kept in memory for a while and
+ * {@link #requeueAll(long)} queues copies of the recent ones again after a connection loss. A message the broker
+ * refused for good ({@link #refuse(Entry)}) stays pending and on disk but is not sent again by this run.
+ * <p>
  * Not thread-safe: the replayer calls it under its own lock. Every message stays in memory too, so the caller
  * bounds the queue (buffer size).
  */
