@@ -109,6 +109,9 @@ public final class EdgeAgent implements Callable<Integer> {
     long connectTimeoutSeconds;
     @Option(names = "--max-reconnect-delay", defaultValue = "10", paramLabel = "SECONDS", description = "Longest pause between reconnect attempts (default: ${DEFAULT-VALUE}).")
     long maxReconnectDelaySeconds;
+    @Option(names = "--resend-window", defaultValue = "10", paramLabel = "SECONDS",
+            description = "After a connection loss, send again what the broker acknowledged this many seconds before it (a killed broker loses what it acknowledged since its last autosave); 0 = off (default: ${DEFAULT-VALUE}).")
+    long resendWindowSeconds;
     @Option(names = "--ts-output", defaultValue = "rfc3339", paramLabel = "FORM", description = "ts in the payload: rfc3339 or epoch-ms (default: ${DEFAULT-VALUE}).")
     String tsOutput;
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Stop after N valid rows (default: all).")
@@ -253,6 +256,7 @@ public final class EdgeAgent implements Callable<Integer> {
                 .maxReconnectDelay(seconds("--max-reconnect-delay", maxReconnectDelaySeconds))
                 .timestampOutput(tso)
                 .limit(limit)
+                .resendWindow(java.time.Duration.ofSeconds(Math.max(0, resendWindowSeconds)))
                 .listener(quiet ? ReplayListener.NONE : new StderrListener(err, progressSeconds))
                 .build();
     }
@@ -327,6 +331,11 @@ public final class EdgeAgent implements Callable<Integer> {
         @Override
         public void onDeliveryFailed(long firstSeq, String reason) {
             err.println("edge-agent: message with seq " + firstSeq + " refused: " + reason);
+        }
+
+        @Override
+        public void onNotDelivered(long firstSeq, int reasonCode, String detail) {
+            err.println("edge-agent: message with seq " + firstSeq + ": " + detail);
         }
     }
 }

@@ -52,7 +52,21 @@ public interface ReplayListener {
     default void onAcknowledged(long firstSeq, long messagesAcknowledged) {
     }
 
-    /** The broker refused a message (PUBACK reason code &gt;= 0x80, e.g. 0x87 not authorized) or delivery failed. */
+    /**
+     * The broker answered a message with a PUBACK reason code that means "not delivered, try again" (0x10 No
+     * matching subscribers, 0x80, 0x83, 0x97): the message is kept and sent again after a pause.
+     *
+     * @param firstSeq   {@code seq} of its first row
+     * @param reasonCode the PUBACK reason code
+     * @param detail     a human-readable explanation
+     */
+    default void onNotDelivered(long firstSeq, int reasonCode, String detail) {
+    }
+
+    /**
+     * The broker refused a message for good (a PUBACK reason code &gt;= 0x80 that retrying cannot fix, e.g. 0x87
+     * not authorized). The message is kept (in the spool directory, if any) and the replay stops.
+     */
     default void onDeliveryFailed(long firstSeq, String reason) {
     }
 }

@@ -50,6 +50,12 @@ import java.util.Locale;
  * @param timestampOutput      how {@code ts} is written; default {@link TimestampOutput#RFC3339}
  * @param limit                stop after this many valid rows; 0 (default) = all
  * @param listener             progress callback; default {@link ReplayListener#NONE}
+ * @param resendWindow         after a connection loss, messages the broker acknowledged within this time before
+ *                             the loss are sent again (duplicates, which ingest absorbs: every message has
+ *                             {@code ts}): a broker killed ({@code kill -9}, power loss) loses what it acknowledged
+ *                             after its last autosave (Mosquitto's {@code autosave_interval}, 2 s on our stack; see
+ *                             docs/telemetry.md, section 8). Kept in memory, at most {@code bufferSize} messages;
+ *                             default 10 s ({@link #DEFAULT_RESEND_WINDOW}); {@link Duration#ZERO} turns it off
  */
 public record ReplayOptions(
         String brokerUrl,
@@ -78,13 +84,15 @@ public record ReplayOptions(
         Duration maxReconnectDelay,
         TimestampOutput timestampOutput,
         long limit,
-        ReplayListener listener) {
+        ReplayListener listener,
+        Duration resendWindow) {
 
     public static final int DEFAULT_MAX_INFLIGHT = 100;
     public static final int DEFAULT_BUFFER_SIZE = 100_000;
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RESEND_WINDOW = Duration.ofSeconds(10);
 
     /**
      * Applies defaults and validates.
@@ -160,6 +168,10 @@ public record ReplayOptions(
             throw new IllegalArgumentException("limit must be >= 0, got " + limit);
         }
         listener = listener == null ? ReplayListener.NONE : listener;
+        resendWindow = resendWindow == null ? DEFAULT_RESEND_WINDOW : resendWindow;
+        if (resendWindow.isNegative()) {
+            throw new IllegalArgumentException("resendWindow must be >= 0, got " + resendWindow);
+        }
     }
 
     private static String required(String name, String v) {
@@ -225,6 +237,7 @@ public record ReplayOptions(
         b.timestampOutput = timestampOutput;
         b.limit = limit;
         b.listener = listener;
+        b.resendWindow = resendWindow;
         return b;
     }
 
@@ -238,7 +251,7 @@ public record ReplayOptions(
                 + ", maxMessageBytes=" + maxMessageBytes + ", seqStart=" + seqStart + ", spoolDir=" + spoolDir
                 + ", maxInflight=" + maxInflight + ", bufferSize=" + bufferSize + ", ackTimeout=" + ackTimeout
                 + ", connectTimeout=" + connectTimeout + ", maxReconnectDelay=" + maxReconnectDelay
-                + ", timestampOutput=" + timestampOutput + ", limit=" + limit + "]";
+                + ", timestampOutput=" + timestampOutput + ", limit=" + limit + ", resendWindow=" + resendWindow + "]";
     }
 
     /** Mutable builder for {@link ReplayOptions}; {@link #build()} validates. Not thread-safe. */
@@ -270,6 +283,7 @@ public record ReplayOptions(
         private TimestampOutput timestampOutput;
         private long limit;
         private ReplayListener listener;
+        private Duration resendWindow;
 
         private Builder() {
         }
@@ -301,6 +315,7 @@ public record ReplayOptions(
         public Builder timestampOutput(TimestampOutput v) { this.timestampOutput = v; return this; }
         public Builder limit(long v) { this.limit = v; return this; }
         public Builder listener(ReplayListener v) { this.listener = v; return this; }
+        public Builder resendWindow(Duration v) { this.resendWindow = v; return this; }
 
         /**
          * @throws IllegalArgumentException when a component is invalid (see {@link ReplayOptions})
@@ -310,7 +325,7 @@ public record ReplayOptions(
                     timestampColumn, timestampFormat, zone, fields, exclude, speed, rebaseToNow, batchSize, maxMessageBytes,
                     seqStart, spoolDir,
                     maxInflight, bufferSize, ackTimeout, connectTimeout, maxReconnectDelay, timestampOutput, limit,
-                    listener);
+                    listener, resendWindow);
         }
     }
 }

@@ -29,6 +29,12 @@ import java.util.TreeMap;
  * @param stopReason           why the replay stopped before the end of the file, or {@code null} when it read the
  *                             whole file (or reached the limit). Set when the broker refused a message: Mosquitto
  *                             then also closes the connection, so going on would only loop
+ * @param messagesNotDelivered PUBACKs that said "not delivered, try again" (0x10 No matching subscribers — ingest
+ *                             not subscribed, e.g. right after a broker restart — 0x80, 0x83, 0x97): each time the
+ *                             message (and every later unacknowledged one) was kept and sent again after a pause
+ * @param messagesResent       already acknowledged messages sent again after a connection loss because they were
+ *                             acknowledged within the resend window ({@link ReplayOptions#resendWindow()}): a
+ *                             broker killed before its next autosave loses what it acknowledged since the last one
  */
 public record ReplaySummary(
         String clientId,
@@ -45,7 +51,9 @@ public record ReplaySummary(
         long connectionLosses,
         Duration elapsed,
         boolean ackTimedOut,
-        String stopReason) {
+        String stopReason,
+        long messagesNotDelivered,
+        long messagesResent) {
 
     public ReplaySummary {
         skipped = skipped == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(skipped));
@@ -88,6 +96,12 @@ public record ReplaySummary(
             sb.append(", seq ").append(firstSeq).append("..").append(lastSeq);
         }
         sb.append(", ").append(connectionLosses).append(" connection losses");
+        if (messagesNotDelivered > 0) {
+            sb.append(", ").append(messagesNotDelivered).append(" not-delivered PUBACKs retried");
+        }
+        if (messagesResent > 0) {
+            sb.append(", ").append(messagesResent).append(" acknowledged messages re-sent after a connection loss");
+        }
         sb.append(String.format(java.util.Locale.ROOT, ", %.1f s (%.0f rows/s)", elapsed.toMillis() / 1000.0, rowsPerSecond()));
         if (stopReason != null) {
             sb.append(", stopped early: ").append(stopReason);
@@ -104,7 +118,7 @@ public record ReplaySummary(
      * rows_published, rows_skipped, skipped, messages_published, messages_acknowledged, messages_failed,
      * messages_recovered, first_seq,
      * last_seq, connection_losses, elapsed_ms, rows_per_second, ack_timed_out, stop_reason (null when none),
-     * complete}.
+     * complete, messages_not_delivered, messages_resent}.
      */
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -126,6 +140,8 @@ public record ReplaySummary(
         m.put("ack_timed_out", ackTimedOut);
         m.put("stop_reason", stopReason);
         m.put("complete", complete());
+        m.put("messages_not_delivered", messagesNotDelivered);
+        m.put("messages_resent", messagesResent);
         return TelemetryPayloads.JSON.writeValueAsString(m);
     }
 }

@@ -45,9 +45,16 @@ import java.util.Timer;
  * too; nothing is dropped. The connection uses a clean start: Paho itself never re-sends (Paho 1.2.5 re-sends
  * in-flight messages with a topic alias of the lost connection, which Mosquitto rejects as a protocol error).
  * <p>
- * When the broker refuses a message (PUBACK reason code &gt;= 0x80, e.g. 0x87 for a topic outside the device's
- * ACL; Mosquitto 2.0 then also closes the connection) the replay stops reading, does not wait for the remaining
- * acknowledgements, and returns a summary with {@link ReplaySummary#stopReason()} set.
+ * Only PUBACK reason code 0x00 means delivered (docs/telemetry.md, section 8). A code in {@link #PUBACK_RETRY}
+ * (0x10 No matching subscribers: no ingest subscribed, so the broker dropped the message; 0x80, 0x83, 0x97) keeps the
+ * message: it and every later unacknowledged message are sent again, in order, after a pause
+ * ({@value #RETRY_PAUSE_MIN_MS} ms doubling up to {@value #RETRY_PAUSE_MAX_MS} ms). Any other code &gt;= 0x80 (e.g.
+ * 0x87 for a topic outside the device's ACL; Mosquitto 2.0 then also closes the connection) is a refusal: the
+ * message stays in the spool (and its directory, for the next run), the replay stops reading, does not wait for the
+ * remaining acknowledgements, and returns a summary with {@link ReplaySummary#stopReason()} set.
+ * <p>
+ * After a connection loss the messages acknowledged within {@link ReplayOptions#resendWindow()} are sent again too:
+ * a broker killed before its next autosave has lost what it acknowledged since the last one.
  * <p>
  * Thread-safety: {@link #run} shares no state between calls, so many replays may run in parallel threads of one
  * JVM (one client id, and one spool directory, each). The calling thread reads the CSV; each replay has one
@@ -64,6 +71,17 @@ public final class Replayer {
             (int) MqttClientException.REASON_CODE_CONNECTION_LOST,
             (int) MqttClientException.REASON_CODE_CLIENT_TIMEOUT,
             (int) MqttClientException.REASON_CODE_WRITE_TIMEOUT);
+    /**
+     * PUBACK reason codes after which the same message is sent again, after a pause (docs/telemetry.md, section 8):
+     * 0x10 No matching subscribers (ingest is not subscribed yet, e.g. right after a broker restart: the broker
+     * dropped the message), 0x80 Unspecified error, 0x83 Implementation specific error, 0x97 Quota exceeded.
+     * Any other code &gt;= 0x80 (0x87 Not authorized, 0x90 Topic Name invalid, 0x99 Payload format invalid, ...)
+     * cannot be fixed by retrying: the message is kept, and the replay stops.
+     */
+    static final Set<Integer> PUBACK_RETRY = Set.of(0x10, 0x80, 0x83, 0x97);
+    /** First pause after a PUBACK that asks for a retry; doubles up to {@link #RETRY_PAUSE_MAX_MS}. */
+    static final long RETRY_PAUSE_MIN_MS = 250;
+    static final long RETRY_PAUSE_MAX_MS = 4000;
     /** CONNACK reason codes that retrying cannot fix. */
     private static final Set<Integer> CONNECT_FATAL = Set.of(0x84, 0x85, 0x86, 0x87, 0x8A, 0x8C);
 
@@ -80,6 +98,11 @@ public final class Replayer {
     private long failed;
     private long recovered;
     private long connectionLosses;
+    private long notDelivered;
+    private long resent;
+    /** The sender sends nothing before this {@link System#nanoTime()} (pause after a PUBACK asking for a retry). */
+    private long holdUntilNanos;
+    private long retryPauseMs = RETRY_PAUSE_MIN_MS;
     private String refusal;
     private Throwable senderFailure;
     private boolean stopping;
@@ -166,12 +189,12 @@ public final class Replayer {
 
     private void openSpool() {
         if (o.spoolDir() == null) {
-            spool = Spool.inMemory();
+            spool = Spool.inMemory(o.resendWindow(), o.bufferSize());
             return;
         }
         Path dir = o.spoolDir().resolve(safeName(o.clientId()));
         try {
-            spool = Spool.open(dir);
+            spool = Spool.open(dir, o.resendWindow(), o.bufferSize());
         } catch (IOException e) {
             throw new ReplayException(ReplayException.Kind.IO, "cannot open spool " + dir + ": " + e.getMessage(), e, null);
         }
@@ -429,11 +452,12 @@ public final class Replayer {
                         if (stopping || refusal != null) {
                             return;
                         }
-                        e = connected && inflight < o.maxInflight() ? spool.nextToSend() : null;
+                        long holdMs = (holdUntilNanos - System.nanoTime()) / 1_000_000;
+                        e = connected && inflight < o.maxInflight() && holdMs <= 0 ? spool.nextToSend() : null;
                         if (e != null) {
                             break;
                         }
-                        lock.wait(100);
+                        lock.wait(Math.max(1, Math.min(100, holdMs > 0 ? holdMs : 100)));
                     }
                     spool.markSent(e, generation);
                     inflight++;
@@ -554,7 +578,7 @@ public final class Replayer {
         synchronized (lock) {
             return new ReplaySummary(o.clientId(), o.topic(), reader.rowsRead(), rowsPublished, reader.skipped(),
                     published, acknowledged, failed, recovered, firstSeq, lastSeq, connectionLosses,
-                    Duration.ofNanos(System.nanoTime() - startNanos), ackTimedOut, refusal);
+                    Duration.ofNanos(System.nanoTime() - startNanos), ackTimedOut, refusal, notDelivered, resent);
         }
     }
 
@@ -574,49 +598,93 @@ public final class Replayer {
             this.e = e;
         }
 
+        /**
+         * Only reason code 0x00 (Success) means delivered. Paho 1.2.5 completes the token successfully for codes
+         * below 0x80 (0x10 No matching subscribers included) and fails it for the others.
+         */
         @Override
         public void onSuccess(IMqttToken token) {
             int[] codes = token.getReasonCodes();
+            int rc = 0;
             if (codes != null) {
-                for (int rc : codes) {
-                    if (rc >= 0x80) {
-                        finish(false, String.format("PUBACK reason code 0x%02X", rc));
-                        return;
-                    }
+                for (int c : codes) {
+                    rc = Math.max(rc, c);
                 }
             }
-            finish(true, null);
+            outcome(rc, null);
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable ex) {
-            // Only a refusal by the broker is final. A connection loss also ends up here, but the message is still
-            // in the spool and is sent again after the reconnect.
+            // A PUBACK reason code >= 0x80 is the broker's answer. A connection loss also ends up here, but the
+            // message is still in the spool and is sent again after the reconnect.
             if (ex instanceof MqttException m && m.getReasonCode() >= 0x80 && m.getReasonCode() <= 0xFF) {
-                finish(false, describe(m));
+                outcome(m.getReasonCode(), describe(m));
             }
+        }
+
+        private void outcome(int rc, String detail) {
+            if (rc == 0) {
+                finish(true, null);
+            } else if (PUBACK_RETRY.contains(rc) || rc < 0x80) {
+                notDelivered(rc);
+            } else {
+                finish(false, detail != null ? detail : String.format("PUBACK reason code 0x%02X", rc));
+            }
+        }
+
+        /** Not delivered, but worth retrying: every unacknowledged message is queued again after a pause. */
+        private void notDelivered(int rc) {
+            long pause;
+            synchronized (lock) {
+                if (e.done || e.refused || !(e.sent && e.generation == generation)) {
+                    return; // already queued again (an earlier retry or a connection loss)
+                }
+                notDelivered++;
+                // as after a connection loss: the messages sent after this one go again too, in order
+                generation++;
+                inflight = 0;
+                spool.requeueAll();
+                pause = retryPauseMs;
+                holdUntilNanos = System.nanoTime() + pause * 1_000_000;
+                retryPauseMs = Math.min(retryPauseMs * 2, RETRY_PAUSE_MAX_MS);
+                lock.notifyAll();
+            }
+            String why = String.format("PUBACK reason code 0x%02X%s: not delivered, kept and sent again in %d ms",
+                    rc, rc == 0x10 ? " (no matching subscribers: ingest is not subscribed)" : "", pause);
+            safely(() -> listener.onNotDelivered(e.firstSeq, rc, why));
         }
 
         private void finish(boolean ok, String why) {
             long count;
             synchronized (lock) {
                 boolean countedInflight = e.sent && e.generation == generation;
-                try {
-                    if (!spool.done(e)) {
-                        return;
+                if (ok) {
+                    try {
+                        if (!spool.done(e)) {
+                            return;
+                        }
+                    } catch (IOException io) {
+                        senderFailure = senderFailure == null ? io : senderFailure;
                     }
-                } catch (IOException io) {
-                    senderFailure = senderFailure == null ? io : senderFailure;
+                    retryPauseMs = RETRY_PAUSE_MIN_MS;
+                } else if (!spool.refuse(e)) {
+                    return;
                 }
                 if (countedInflight) {
                     inflight--;
+                }
+                if (ok && e.resend) {
+                    lock.notifyAll();
+                    return; // a copy sent again after a connection loss: counted in messagesResent
                 }
                 if (ok) {
                     count = ++acknowledged;
                 } else {
                     count = ++failed;
                     if (refusal == null) {
-                        refusal = "broker refused the message with seq " + e.firstSeq + " (" + why + ")";
+                        refusal = "broker refused the message with seq " + e.firstSeq + " (" + why
+                                + "); it is kept" + (o.spoolDir() != null ? " in the spool directory for the next run" : "");
                     }
                 }
                 lock.notifyAll();
@@ -637,7 +705,7 @@ public final class Replayer {
                 connected = false;
                 generation++;
                 inflight = 0;
-                spool.requeueAll();
+                resent += spool.requeueAll(System.nanoTime() - o.resendWindow().toNanos());
                 connectionLosses++;
                 lock.notifyAll();
             }

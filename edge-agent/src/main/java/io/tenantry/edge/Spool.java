@@ -17,7 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -37,6 +38,10 @@ import java.util.zip.CRC32;
  * a partly done segment are sent again (QoS 1: at least once). A {@code lock} file keeps two replays from using
  * the same directory at once.
  * <p>
+ * With a resend window ({@link #inMemory(Duration, int)}), acknowledged messages are kept in memory for a while and
+ * {@link #requeueAll(long)} queues copies of the recent ones again after a connection loss. A message the broker
+ * refused for good ({@link #refuse(Entry)}) stays pending and on disk but is not sent again by this run.
+ * <p>
  * Not thread-safe: the replayer calls it under its own lock. Every message stays in memory too, so the caller
  * bounds the queue (buffer size).
  */
@@ -52,17 +57,28 @@ final class Spool implements Closeable {
         final int rows;
         final byte[] payload;
         final boolean recovered;
+        /** A copy of an already acknowledged message, sent again after a connection loss ({@link #requeueAll(long)}). */
+        final boolean resend;
         private Segment segment;
         boolean sent;
         long generation;
         boolean done;
+        /** The broker refused it (PUBACK &gt;= 0x80, not retried): it stays pending, and on disk, but is not sent again. */
+        boolean refused;
+        /** When its success PUBACK arrived ({@link System#nanoTime()}), for the resend window. */
+        long ackedAtNanos;
 
         Entry(long order, long firstSeq, int rows, byte[] payload, boolean recovered) {
+            this(order, firstSeq, rows, payload, recovered, false);
+        }
+
+        private Entry(long order, long firstSeq, int rows, byte[] payload, boolean recovered, boolean resend) {
             this.order = order;
             this.firstSeq = firstSeq;
             this.rows = rows;
             this.payload = payload;
             this.recovered = recovered;
+            this.resend = resend;
         }
     }
 
@@ -80,8 +96,13 @@ final class Spool implements Closeable {
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final Map<Long, Entry> pending = new LinkedHashMap<>();
+    /** Not done yet, by queue order (a resend copy keeps its original's place). */
+    private final Map<Long, Entry> pending = new TreeMap<>();
     private ArrayDeque<Entry> unsent = new ArrayDeque<>();
+    /** Acknowledged messages kept for the resend window, oldest acknowledgement first. */
+    private final ArrayDeque<Entry> acked = new ArrayDeque<>();
+    private final long resendWindowNanos;
+    private final int resendWindowMax;
     private final List<Entry> recovered = new ArrayList<>();
     private long nextOrder;
     private long nextSegment;
@@ -89,15 +110,28 @@ final class Spool implements Closeable {
     private DataOutputStream out;
     private FileChannel outChannel;
 
-    private Spool(Path dir, FileChannel lockChannel, FileLock lock) {
+    private Spool(Path dir, FileChannel lockChannel, FileLock lock, Duration resendWindow, int resendWindowMax) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.resendWindowNanos = resendWindow.toNanos();
+        this.resendWindowMax = resendWindowMax;
     }
 
-    /** A spool in memory only. */
+    /** A spool in memory only, without a resend window. */
     static Spool inMemory() {
-        return new Spool(null, null, null);
+        return inMemory(Duration.ZERO, 0);
+    }
+
+    /**
+     * A spool in memory only.
+     *
+     * @param resendWindow    how long an acknowledged message is kept to be sent again after a connection loss
+     *                        ({@link #requeueAll(long)}); zero keeps none
+     * @param resendWindowMax at most this many acknowledged messages are kept (the oldest go first)
+     */
+    static Spool inMemory(Duration resendWindow, int resendWindowMax) {
+        return new Spool(null, null, null, resendWindow, resendWindowMax);
     }
 
     /**
@@ -106,6 +140,14 @@ final class Spool implements Closeable {
      * @throws IOException when the directory cannot be used or another replay holds it
      */
     static Spool open(Path dir) throws IOException {
+        return open(dir, Duration.ZERO, 0);
+    }
+
+    /**
+     * Like {@link #open(Path)}, with a resend window (see {@link #inMemory(Duration, int)}). Acknowledged messages
+     * kept for the window live in memory only.
+     */
+    static Spool open(Path dir, Duration resendWindow, int resendWindowMax) throws IOException {
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -118,7 +160,7 @@ final class Spool implements Closeable {
             ch.close();
             throw new IOException("spool directory " + dir + " is in use by another replay (same client id?)");
         }
-        Spool s = new Spool(dir, ch, l);
+        Spool s = new Spool(dir, ch, l, resendWindow, resendWindowMax);
         try {
             s.recover();
         } catch (IOException | RuntimeException e) {
@@ -159,10 +201,10 @@ final class Spool implements Closeable {
         return e;
     }
 
-    /** The next message to send (oldest unsent, not done), or {@code null}. Does not mark it. */
+    /** The next message to send (oldest unsent, not done, not refused), or {@code null}. Does not mark it. */
     Entry nextToSend() {
         Entry e;
-        while ((e = unsent.peekFirst()) != null && (e.done || e.sent)) {
+        while ((e = unsent.peekFirst()) != null && (e.done || e.sent || e.refused)) {
             unsent.pollFirst();
         }
         return e;
@@ -185,14 +227,65 @@ final class Spool implements Closeable {
         }
     }
 
-    /** After a connection loss: every message not done is to be sent again, oldest first. */
+    /** Every message not done is to be sent again, oldest first (no acknowledged message is re-sent). */
     void requeueAll() {
         ArrayDeque<Entry> q = new ArrayDeque<>(pending.size());
         for (Entry e : pending.values()) {
             e.sent = false;
-            q.addLast(e);
+            if (!e.refused) {
+                q.addLast(e);
+            }
         }
         unsent = q;
+    }
+
+    /**
+     * After a connection loss: the messages acknowledged at or after {@code ackedSinceNanos} (within the resend
+     * window) become pending again as copies ({@link Entry#resend}, memory only), and every pending message is to
+     * be sent again, oldest first. A broker that crashed may have acknowledged messages it had not yet saved
+     * (Mosquitto writes its persistence file every {@code autosave_interval}); sending them again costs duplicates,
+     * which ingest absorbs (docs/telemetry.md, sections 6 and 8).
+     *
+     * @return how many acknowledged messages were queued again
+     */
+    int requeueAll(long ackedSinceNanos) {
+        trimAcked(System.nanoTime());
+        int copies = 0;
+        for (Entry a : acked) {
+            if (a.ackedAtNanos - ackedSinceNanos >= 0 && !pending.containsKey(a.order)) {
+                pending.put(a.order, new Entry(a.order, a.firstSeq, a.rows, a.payload, a.recovered, true));
+                copies++;
+            }
+        }
+        acked.clear();
+        requeueAll();
+        return copies;
+    }
+
+    /** Acknowledged messages currently kept for the resend window. */
+    int ackedKept() {
+        return acked.size();
+    }
+
+    private void trimAcked(long now) {
+        while (!acked.isEmpty() && (acked.size() > resendWindowMax || now - acked.peekFirst().ackedAtNanos > resendWindowNanos)) {
+            acked.pollFirst();
+        }
+    }
+
+    /**
+     * The broker refused {@code e} for good (PUBACK reason code &gt;= 0x80 that retrying cannot fix): it stays
+     * pending (and in its segment file, for the next run) but is not sent again by this run.
+     *
+     * @return false when it was already done or refused
+     */
+    boolean refuse(Entry e) {
+        if (e.done || e.refused) {
+            return false;
+        }
+        e.refused = true;
+        e.sent = false;
+        return true;
     }
 
     /**
@@ -201,11 +294,19 @@ final class Spool implements Closeable {
      * @return false when it was already done
      */
     boolean done(Entry e) throws IOException {
-        if (e.done) {
+        if (e.done || e.refused) {
             return false;
         }
         e.done = true;
-        pending.remove(e.order);
+        if (pending.get(e.order) == e) {
+            pending.remove(e.order);
+        }
+        if (resendWindowNanos > 0 && resendWindowMax > 0) {
+            long now = System.nanoTime();
+            e.ackedAtNanos = now;
+            acked.addLast(e);
+            trimAcked(now);
+        }
         Segment s = e.segment;
         if (s != null) {
             s.doneCount++;

@@ -306,11 +306,11 @@ class EdgeAgentIT {
 
     @Test
     @Timeout(120)
-    void aRefusedPublishStopsTheReplayAtOnce() throws Exception {
+    void aRefusedPublishStopsTheReplayAtOnceAndKeepsTheMessage(@TempDir Path spoolDir) throws Exception {
         // Mosquitto 2.0 answers PUBACK 0x87 for a topic outside the ACL and then drops the connection
         Path csv = CsvTelemetryReaderTest.resource("nab-sample.csv");
         ReplayOptions o = tls("x", csv).topic("plc/not-" + tenant + "/x").timestampFormat("yyyy-MM-dd HH:mm:ss")
-                .speed(Speed.MAX).ackTimeout(Duration.ofSeconds(60)).build();
+                .speed(Speed.MAX).ackTimeout(Duration.ofSeconds(60)).spoolDir(spoolDir).build();
         long start = System.nanoTime();
         ReplaySummary s = Replayer.run(o);
         assertThat(s.messagesFailed()).as(s.toHumanLine()).isGreaterThanOrEqualTo(1);
@@ -319,6 +319,10 @@ class EdgeAgentIT {
         assertThat(s.complete()).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("does not wait for the ack timeout").isLessThan(Duration.ofSeconds(20));
         assertThat(watcher.received()).isEmpty();
+        // not delivered means kept: the refused message is still in the spool directory for the next run
+        try (Spool left = Spool.open(spoolDir.resolve(Replayer.safeName(o.clientId())))) {
+            assertThat(left.recovered()).extracting(e -> e.firstSeq).contains(1L);
+        }
     }
 
     @Test

@@ -53,6 +53,69 @@ class SpoolTest {
     }
 
     @Test
+    void acknowledgedMessagesWithinTheResendWindowGoAgainAfterALossInOrderFirst() throws Exception {
+        Spool s = Spool.inMemory(java.time.Duration.ofMinutes(5), 3);
+        List<Spool.Entry> es = new ArrayList<>();
+        for (long i = 1; i <= 6; i++) {
+            es.add(s.append(i, 1, p(i)));
+        }
+        assertThat(drainOrder(s, 0)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        long before = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            s.done(es.get(i)); // 1..5 acknowledged; the window keeps at most 3 of them (3, 4, 5)
+        }
+        assertThat(s.ackedKept()).isEqualTo(3);
+        assertThat(s.requeueAll(before)).isEqualTo(3); // connection lost: 3, 4, 5 go again, then 6
+        assertThat(s.pending()).isEqualTo(4);
+        List<Spool.Entry> again = new ArrayList<>();
+        for (Spool.Entry e; (e = s.nextToSend()) != null; ) {
+            s.markSent(e, 1);
+            again.add(e);
+        }
+        assertThat(again).extracting(e -> e.firstSeq).containsExactly(3L, 4L, 5L, 6L);
+        assertThat(again).extracting(e -> e.resend).containsExactly(true, true, true, false);
+        assertThat(new String(again.get(0).payload, StandardCharsets.UTF_8)).isEqualTo("{\"seq\":3}");
+        for (Spool.Entry e : again) {
+            assertThat(s.done(e)).isTrue();
+        }
+        assertThat(s.pending()).isZero();
+        // only what was acknowledged at or after the given time goes again
+        assertThat(s.requeueAll(System.nanoTime() + 1_000_000_000L)).isZero();
+        assertThat(s.nextToSend()).isNull();
+    }
+
+    @Test
+    void withoutAResendWindowNothingAcknowledgedGoesAgain() throws Exception {
+        Spool s = Spool.inMemory();
+        Spool.Entry a = s.append(1, 1, p(1));
+        s.append(2, 1, p(2));
+        long before = System.nanoTime();
+        drainOrder(s, 0);
+        s.done(a);
+        assertThat(s.requeueAll(before)).isZero();
+        assertThat(drainOrder(s, 1)).containsExactly(2L);
+    }
+
+    @Test
+    void aRefusedMessageStaysPendingAndOnDiskButIsNotSentAgain(@TempDir Path dir) throws Exception {
+        Spool s = Spool.open(dir);
+        Spool.Entry a = s.append(1, 1, p(1));
+        Spool.Entry b = s.append(2, 1, p(2));
+        drainOrder(s, 0);
+        assertThat(s.refuse(a)).isTrue();
+        assertThat(s.refuse(a)).isFalse();
+        assertThat(s.done(a)).isFalse(); // a refused message is not acknowledged later by accident
+        s.done(b);
+        assertThat(s.pending()).isEqualTo(1);
+        s.requeueAll();
+        assertThat(s.nextToSend()).isNull();
+        s.close();
+        Spool reopened = Spool.open(dir); // the next run sends it again
+        assertThat(reopened.recovered()).extracting(e -> e.firstSeq).contains(1L);
+        reopened.close();
+    }
+
+    @Test
     void aMessageTheClientDidNotTakeGoesBackToTheFront() throws Exception {
         Spool s = Spool.inMemory();
         Spool.Entry a = s.append(1, 1, p(1));

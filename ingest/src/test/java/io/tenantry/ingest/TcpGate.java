@@ -62,15 +62,24 @@ final class TcpGate implements AutoCloseable {
         server = s;
         Thread.ofPlatform().daemon(true).name("tcp-gate-" + port).start(() -> {
             while (!s.isClosed()) {
+                Socket in = null;
                 try {
-                    Socket in = s.accept();
+                    in = s.accept();
                     Socket out = new Socket(targetHost, targetPort);
                     sockets.add(in);
                     sockets.add(out);
                     pump(in, out);
                     pump(out, in);
                 } catch (IOException e) {
-                    // closed, or the target refused: the client sees its connection drop
+                    // closed, or the target refused: the client sees its connection drop (at once, not after its
+                    // connect timeout)
+                    if (in != null) {
+                        try {
+                            in.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    }
                 }
             }
         });

@@ -75,6 +75,9 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
             o.setCleanStart(true);
             o.setAutomaticReconnect(true);
             o.setAutomaticReconnectDelay(1, 5);
+            // Paho 1.2.5 doubles its (JVM-wide, static) reconnect delay while it is below this bound, not the one
+            // above: without it the delay grows to 128 s, for every Paho client of the JVM
+            o.setMaxReconnectDelay(5000);
             o.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
         } catch (MqttException e) {
             throw new IllegalArgumentException("invalid broker URI " + serverUri + ": " + e.getMessage(), e);

@@ -40,6 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection is not sent, because the broker has already re-sent that message on the new connection (possibly
  * under a packet id now used by another message) — the redelivered copy is acknowledged instead.
  * <p>
+ * Reconnecting is ours, not Paho's automatic reconnect: Paho 1.2.5 keeps its reconnect delay in a static field
+ * shared by every client of the JVM and doubles it up to {@code MqttConnectionOptions.getMaxReconnectDelay()}
+ * (128 s unless set), so ingest came back many seconds after the broker (issue 8 measured 15 s). The control thread instead tries
+ * every 100 ms, doubling up to {@code max-reconnect-delay} (1 s), and subscribes as soon as it is connected: Mosquitto
+ * 2.0.11 does not persist shared subscriptions, so after a broker restart the session (and the messages queued in
+ * it) is back but the subscription is not, and devices get PUBACK 0x10 (no matching subscribers) until ingest has
+ * subscribed again; they keep and retry those messages (docs/telemetry.md, section 8).
+ * <p>
  * Mosquitto 2.0.11's dynamic-security plugin checks a shared subscription against the ACL with the full
  * {@code $share/<group>/<filter>} string (verified by {@code SharedSubscriptionAclIT}); a refused subscription
  * (reason code ≥ 0x80) is logged as an error and retried.
@@ -67,6 +75,8 @@ public final class MqttIngestClient implements MqttCallback, Acker {
     private volatile boolean accepting;
     private volatile boolean subscribed;
     private volatile String lastError;
+    /** True while a connect loop is queued or running on the control thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param config  broker and session settings
@@ -89,7 +99,18 @@ public final class MqttIngestClient implements MqttCallback, Acker {
         client = new MqttAsyncClient(config.url(), config.clientId(), new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(this);
-        control.submit(this::connectLoop);
+        scheduleConnect();
+    }
+
+    /** Queues a connect loop on the control thread unless one is queued or running already. */
+    private void scheduleConnect() {
+        if (running && connecting.compareAndSet(false, true)) {
+            try {
+                control.submit(this::connectLoop);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                connecting.set(false); // stopping
+            }
+        }
     }
 
     private MqttConnectionOptions options() {
@@ -101,29 +122,42 @@ public final class MqttIngestClient implements MqttCallback, Acker {
         o.setReceiveMaximum(config.receiveMaximum());
         o.setKeepAliveInterval((int) Math.max(1, config.keepAlive().toSeconds()));
         o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
-        o.setAutomaticReconnect(true);
-        o.setAutomaticReconnectDelay(1, (int) Math.max(1, config.maxReconnectDelay().toSeconds()));
+        o.setAutomaticReconnect(false); // see the class comment: connectLoop reconnects
         return o;
     }
 
     private void connectLoop() {
-        long backoff = 500;
-        while (running) {
-            try {
-                IMqttToken t = client.connect(options());
-                t.waitForCompletion(config.connectTimeout().toMillis() + 5000);
-                log.info("connected to {} as {} (client id {}, session present: {})", config.url(), config.username(),
-                        config.clientId(), t.getSessionPresent());
-                return; // connectComplete subscribes; Paho reconnects automatically from now on
-            } catch (MqttException e) {
-                lastError = e.toString();
-                log.warn("cannot connect to the broker at {} ({}); retrying in {} ms", config.url(), e.getMessage(), backoff);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
+        long backoff = 100;
+        int failures = 0;
+        try {
+            while (running) {
+                if (client.isConnected()) {
                     return;
                 }
-                backoff = Math.min(backoff * 2, config.maxReconnectDelay().toMillis());
+                try {
+                    IMqttToken t = client.connect(options());
+                    t.waitForCompletion(config.connectTimeout().toMillis() + 5000);
+                    log.info("connected to {} as {} (client id {}, session present: {})", config.url(), config.username(),
+                            config.clientId(), t.getSessionPresent());
+                    return; // connectComplete subscribes
+                } catch (MqttException e) {
+                    lastError = e.toString();
+                    if (failures++ % 10 == 0) { // the broker may be away for a while: not a line every 100 ms
+                        log.warn("cannot connect to the broker at {} ({}); retrying every {} ms at most", config.url(),
+                                e.getMessage(), config.maxReconnectDelay().toMillis());
+                    }
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, Math.max(100, config.maxReconnectDelay().toMillis()));
+                }
+            }
+        } finally {
+            connecting.set(false);
+            if (running && !client.isConnected()) {
+                scheduleConnect(); // lost again while we were finishing
             }
         }
     }
@@ -209,6 +243,7 @@ public final class MqttIngestClient implements MqttCallback, Acker {
         lastError = "disconnected: " + response;
         if (running) {
             log.warn("broker connection lost ({}); reconnecting", response);
+            scheduleConnect();
         }
     }
 
