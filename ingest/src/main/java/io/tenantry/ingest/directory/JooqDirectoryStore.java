@@ -9,16 +9,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
+import static io.tenantry.db.jooq.Tables.PLANS;
 import static io.tenantry.db.jooq.Tables.TENANTS;
 
 /**
- * {@link DirectoryStore} over the platform schema (db module, Flyway V1: {@code tenants}, {@code devices}) with
+ * {@link DirectoryStore} over the platform schema (db module, Flyway V1: {@code tenants}, {@code devices}; V4:
+ * {@code plans.max_future_minutes}) with
  * jOOQ, as the app role (SELECT only).
  */
 public final class JooqDirectoryStore implements DirectoryStore {
@@ -32,7 +35,7 @@ public final class JooqDirectoryStore implements DirectoryStore {
     }
 
     /**
-     * Two queries: the tenant by slug, then its devices.
+     * Three queries: the tenant by slug, its plan's time bounds, then its devices.
      *
      * @throws DirectoryUnavailableException on any jOOQ/JDBC error
      */
@@ -48,8 +51,12 @@ public final class JooqDirectoryStore implements DirectoryStore {
                 devices.put(d.getPlcId(), new DeviceInfo(d.getId(), d.getPlcId(), d.getType(), tags(d.getTags()),
                         Boolean.TRUE.equals(d.getActive())));
             }
+            var plan = dsl.select(PLANS.RAW_RETENTION_DAYS, PLANS.MAX_FUTURE_MINUTES).from(PLANS)
+                    .where(PLANS.CODE.eq(t.getPlan())).fetchOne();
+            Duration retention = plan == null ? null : Duration.ofDays(plan.value1());
+            Duration future = plan == null ? null : Duration.ofMinutes(plan.value2());
             return Optional.of(new TenantSnapshot(new TenantInfo(t.getId(), t.getSlug(),
-                    TenantInfo.Status.parse(t.getStatus())), devices));
+                    TenantInfo.Status.parse(t.getStatus()), retention, future), devices));
         } catch (DataAccessException e) {
             throw new DirectoryUnavailableException("cannot load tenant '" + slug + "' from PostgreSQL: " + e.getMessage(), e);
         }
