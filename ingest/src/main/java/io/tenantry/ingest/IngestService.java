@@ -83,7 +83,7 @@ public final class IngestService implements SmartLifecycle {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.spool = new DiskSpool(props.spool().dir(), props.spool().segmentSize().toBytes(), props.spool().maxSize().toBytes());
-        this.queue = new EnvelopeQueue(props.batch().queueCapacityPoints(), System::nanoTime);
+        this.queue = new EnvelopeQueue(props.batch().queueCapacityPoints(), System::nanoTime, props.batch().fair());
         InfluxPointWriter pointWriter = new InfluxPointWriter(influx, SharedBuckets.RAW);
         int maxBytes = (int) props.payload().maxSize().toBytes();
         this.processor = new MessageProcessor(directory,

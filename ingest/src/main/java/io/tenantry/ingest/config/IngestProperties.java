@@ -99,11 +99,14 @@ public record IngestProperties(
      * @param maxDelay            ... or once its oldest message has waited this long (1 s)
      * @param queueCapacityPoints capacity of the queue between the MQTT callback and the writer, in points; the
      *                            callback blocks when it is full (back-pressure to the broker)
+     * @param fair                serve tenants round-robin from per-tenant lanes (issue 8); {@code false} only to
+     *                            measure the old single FIFO with {@code bin/tenantry bench --fairness}
      */
     public record Batch(
             @DefaultValue("5000") @Min(1) int maxPoints,
             @DefaultValue("1s") @NotNull Duration maxDelay,
-            @DefaultValue("20000") @Min(1) int queueCapacityPoints) {
+            @DefaultValue("20000") @Min(1) int queueCapacityPoints,
+            @DefaultValue("true") boolean fair) {
     }
 
     /**

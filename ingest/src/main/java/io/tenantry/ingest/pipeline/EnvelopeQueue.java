@@ -33,6 +33,7 @@ public final class EnvelopeQueue {
 
     private final int capacityPoints;
     private final LongSupplier nanoClock;
+    private final boolean fair;
     /** tenant tag → its waiting messages, oldest first; only non-empty lanes are present. */
     private final Map<String, ArrayDeque<Envelope>> lanes = new HashMap<>();
     /** Tenants with a non-empty lane, in round-robin order: the head is served next. */
@@ -49,8 +50,24 @@ public final class EnvelopeQueue {
      * @param nanoClock      monotonic clock ({@code System::nanoTime})
      */
     public EnvelopeQueue(int capacityPoints, LongSupplier nanoClock) {
+        this(capacityPoints, nanoClock, true);
+    }
+
+    /**
+     * @param capacityPoints capacity in points (an envelope weighs {@link Envelope#weight()})
+     * @param nanoClock      monotonic clock ({@code System::nanoTime})
+     * @param fair           true: one lane per tenant, served round-robin; false: one FIFO for everyone (the
+     *                       behaviour before issue 8, kept only to measure the difference with
+     *                       {@code bin/tenantry bench --fairness})
+     */
+    public EnvelopeQueue(int capacityPoints, LongSupplier nanoClock, boolean fair) {
         this.capacityPoints = capacityPoints;
         this.nanoClock = nanoClock;
+        this.fair = fair;
+    }
+
+    private String lane(Envelope e) {
+        return fair ? e.tenantTag() : "";
     }
 
     /**
@@ -66,9 +83,9 @@ public final class EnvelopeQueue {
             while (messages > 0 && points + w > capacityPoints) {
                 notFull.await();
             }
-            ArrayDeque<Envelope> lane = lanes.computeIfAbsent(e.tenantTag(), k -> new ArrayDeque<>());
+            ArrayDeque<Envelope> lane = lanes.computeIfAbsent(lane(e), k -> new ArrayDeque<>());
             if (lane.isEmpty()) {
-                ring.addLast(e.tenantTag());
+                ring.addLast(lane(e));
             }
             lane.addLast(e.enqueued(nanoClock.getAsLong(), nextOrder++));
             points += w;
@@ -153,9 +170,9 @@ public final class EnvelopeQueue {
     private void putBack(List<Envelope> batch) {
         for (int i = batch.size() - 1; i >= 0; i--) {
             Envelope e = batch.get(i);
-            ArrayDeque<Envelope> lane = lanes.computeIfAbsent(e.tenantTag(), k -> new ArrayDeque<>());
+            ArrayDeque<Envelope> lane = lanes.computeIfAbsent(lane(e), k -> new ArrayDeque<>());
             if (lane.isEmpty()) {
-                ring.addFirst(e.tenantTag());
+                ring.addFirst(lane(e));
             }
             lane.addFirst(e);
             points += e.weight();

@@ -57,6 +57,15 @@ class EnvelopeQueueTest {
     }
 
     @Test
+    void withoutFairnessItIsOneFifoForEveryone() throws Exception {
+        EnvelopeQueue q = new EnvelopeQueue(1000, System::nanoTime, false);
+        q.put(env("a", 1));
+        q.put(env("a", 1));
+        q.put(env("b", 1));
+        assertThat(q.takeBatch(10, 1000 * MS, 10 * MS, () -> true)).extracting(Envelope::tenantTag).containsExactly("a", "a", "b");
+    }
+
+    @Test
     void roundRobinContinuesAcrossBatchesAndInterruptPutsBackPerLane() throws Exception {
         EnvelopeQueue q = new EnvelopeQueue(1000, System::nanoTime);
         q.put(env("a", 1));
