@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.ingest.config.IngestProperties;
+import io.tenantry.ingest.deadletter.DeadLetterLimiter;
+import io.tenantry.ingest.deadletter.DeadLetterRetention;
+import io.tenantry.ingest.deadletter.DeadLetterSink;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
+import io.tenantry.ingest.deadletter.LimitedDeadLetterSink;
 import io.tenantry.ingest.directory.DeviceDirectory;
 import io.tenantry.ingest.directory.DirectoryListener;
 import io.tenantry.ingest.directory.FieldKeyRegistry;
@@ -51,6 +55,7 @@ public final class IngestService implements SmartLifecycle {
     private final DeviceDirectory directory;
     private final DirectoryListener listener;
     private final DeadLetterStore deadLetters;
+    private final DeadLetterRetention deadLetterRetention;
     private final IngestMetrics metrics;
     private final DiskSpool spool;
     private final EnvelopeQueue queue;
@@ -80,17 +85,26 @@ public final class IngestService implements SmartLifecycle {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.spool = new DiskSpool(props.spool().dir(), props.spool().segmentSize().toBytes(), props.spool().maxSize().toBytes());
-        this.queue = new EnvelopeQueue(props.batch().queueCapacityPoints(), System::nanoTime);
+        this.queue = new EnvelopeQueue(props.batch().queueCapacityPoints(), System::nanoTime, props.batch().fair());
         InfluxPointWriter pointWriter = new InfluxPointWriter(influx, SharedBuckets.RAW);
+        int maxBytes = (int) props.payload().maxSize().toBytes();
         this.processor = new MessageProcessor(directory, fieldKeys,
-                new TelemetryParser(props.payload().maxSize().toBytes(), props.payload().defaultMeasurement()),
-                new SeqDeduplicator(props.dedup().window(), props.dedup().capacityPerDevice()), System::nanoTime);
-        this.drainer = new SpoolDrainer(spool, pointWriter, deadLetters, metrics, props.spool());
+                new TelemetryParser(maxBytes, props.payload().maxElements(), props.payload().defaultMeasurement()),
+                new SeqDeduplicator(props.dedup().window(), props.dedup().capacityPerDevice()), System::nanoTime, maxBytes);
+        var dl = props.deadLetters();
+        DeadLetterSink limitedDeadLetters = new LimitedDeadLetterSink(deadLetters, new DeadLetterLimiter(
+                new DeadLetterLimiter.Limits(dl.deviceRowsPerMinute(), dl.deviceBytesPerMinute().toBytes(),
+                        dl.tenantRowsPerMinute(), dl.tenantBytesPerMinute().toBytes()), System::nanoTime),
+                metrics, directory::slugOf);
+        this.deadLetterRetention = new DeadLetterRetention(deadLetters, dl.retention(), dl.purgeInterval(),
+                java.time.Clock.systemUTC());
+        this.drainer = new SpoolDrainer(spool, pointWriter, deadLetters, limitedDeadLetters, metrics, props.spool());
         PointDelivery delivery = new PointDelivery(pointWriter, props.retry(), spool, drainer::wake, metrics);
         this.mqtt = new MqttIngestClient(props.mqtt(), (topic, message, generation, receivedAt) ->
                 queue.put(processor.process(topic, message.getPayload(), message.getId(), message.getQos(),
                         generation, receivedAt)));
-        this.writer = new BatchWriter(queue, props.batch(), delivery, deadLetters, mqtt, metrics, mqtt::windowFull);
+        this.writer = new BatchWriter(queue, props.batch(), delivery, limitedDeadLetters, mqtt, metrics, mqtt::windowFull,
+                maxBytes);
         registerGauges();
     }
 
@@ -125,6 +139,7 @@ public final class IngestService implements SmartLifecycle {
             throw new UncheckedIOException("cannot open the spool " + props.spool().dir(), e);
         }
         listener.start();
+        deadLetterRetention.start();
         drainer.start();
         writer.start();
         try {
@@ -154,6 +169,7 @@ public final class IngestService implements SmartLifecycle {
         writer.stop(30_000);
         mqtt.stop();
         drainer.stop();
+        deadLetterRetention.stop();
         listener.stop();
         try {
             spool.close();
@@ -197,6 +213,7 @@ public final class IngestService implements SmartLifecycle {
                 metrics.deadLettersTotal(),
                 metrics.deadLettersByReason(),
                 deadLetters.pending(),
+                metrics.deadLettersSuppressed(),
                 metrics.lastSuccessfulWrite(),
                 metrics.lastWriteError(),
                 startedAt);

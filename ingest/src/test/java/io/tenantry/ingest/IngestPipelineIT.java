@@ -195,7 +195,7 @@ class IngestPipelineIT {
         dev.publish("{\"ts\":\"2024-13-45T00:00:00Z\",\"fields\":{\"v\":97}}");        // bad_timestamp
         dev.publish("{\"ts\":" + (ms + 9) + ",\"fields\":{\"" + kind + "\":\"auto\"}}");
         dev.publish("{\"ts\":" + (ms + 10) + ",\"fields\":{\"" + kind + "\":1}}");      // influx_rejected: type conflict
-        dev.publish("{\"ts\":\"1990-01-01T00:00:00Z\",\"fields\":{\"v\":96}}");         // influx_rejected: beyond retention
+        dev.publish("{\"ts\":\"1990-01-01T00:00:00Z\",\"fields\":{\"v\":96}}");         // expired_timestamp: beyond the plan's retention
         dev.publish("{\"ts\":" + (ms + 11) + ",\"seq\":5,\"fields\":{\"v\":5}}");
 
         fx.createDeviceRow(t, "plc-off", "opcua", "{}", false);
@@ -203,7 +203,7 @@ class IngestPipelineIT {
         fx.device(t, "plc-ghost", fx.createDeviceLogin(t, "plc-ghost")).publish("{\"fields\":{\"v\":94}}"); // unknown_device
 
         Map<String, Integer> expected = Map.of("malformed_json", 1, "wrong_type", 2, "oversized", 1,
-                "spoofed_tenant", 1, "spoofed_device", 1, "bad_timestamp", 1, "influx_rejected", 2,
+                "spoofed_tenant", 1, "spoofed_device", 1, "bad_timestamp", 1, "influx_rejected", 1, "expired_timestamp", 1,
                 "device_inactive", 1, "unknown_device", 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> fx.deadLetterReasons(t.id()).equals(expected));
         assertThat(fx.count("v", t.id(), null)).isEqualTo(5);
@@ -211,7 +211,7 @@ class IngestPipelineIT {
                 .extracting(r -> num(r.get(1))).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
         assertThat(fx.count(kind, t.id(), null)).isEqualTo(1);
 
-        // payloads are kept: the raw message, or just the bad element of a batch, or the refused line
+        // payloads are kept: the raw message, or the bad elements of a batch (as a JSON array), or the refused line
         var rows = fx.dsl.select(io.tenantry.db.jooq.Tables.DEAD_LETTERS.REASON, io.tenantry.db.jooq.Tables.DEAD_LETTERS.PAYLOAD,
                         io.tenantry.db.jooq.Tables.DEAD_LETTERS.TOPIC, io.tenantry.db.jooq.Tables.DEAD_LETTERS.DETAIL)
                 .from(io.tenantry.db.jooq.Tables.DEAD_LETTERS)
@@ -221,10 +221,11 @@ class IngestPipelineIT {
         assertThat(rows).filteredOn(r -> r.value1().equals("malformed_json"))
                 .singleElement().satisfies(r -> assertThat(new String(r.value2())).isEqualTo("{not json"));
         assertThat(rows).filteredOn(r -> r.value1().equals("wrong_type")).extracting(r -> new String(r.value2()))
-                .contains("{\"ts\":" + (ms + 6) + ",\"fields\":{\"v\":null}}");
+                .contains("[{\"ts\":" + (ms + 6) + ",\"fields\":{\"v\":null}}]");
         assertThat(rows).filteredOn(r -> r.value1().equals("influx_rejected")).extracting(r -> r.value4())
-                .anySatisfy(d -> assertThat(d).contains("field type conflict"))
-                .anySatisfy(d -> assertThat(d).contains("beyond retention policy"));
+                .singleElement().satisfies(d -> assertThat(d).contains("field type conflict"));
+        assertThat(rows).filteredOn(r -> r.value1().equals("expired_timestamp")).extracting(r -> r.value4())
+                .singleElement().satisfies(d -> assertThat(d).contains("1990-01-01T00:00:00Z").contains("7 day(s) before"));
         assertThat(rows).extracting(r -> r.value3()).allSatisfy(topic -> assertThat(topic).startsWith("plc/" + t.slug() + "/"));
 
         assertThat(ingest.stats().deadLettersByReason()).containsKeys("malformed_json", "oversized", "spoofed_tenant", "influx_rejected");

@@ -30,6 +30,7 @@ import java.time.Duration;
  * @param payload   payload limits and defaults of the telemetry contract (docs/telemetry.md)
  * @param dedup     the per-device {@code seq} window
  * @param directory tenant/device cache over PostgreSQL
+ * @param deadLetters limits and retention of stored dead letters (issue 8)
  */
 @Validated
 @ConfigurationProperties("tenantry.ingest")
@@ -41,7 +42,8 @@ public record IngestProperties(
         @Valid @NotNull @DefaultValue Spool spool,
         @Valid @NotNull @DefaultValue Payload payload,
         @Valid @NotNull @DefaultValue Dedup dedup,
-        @Valid @NotNull @DefaultValue Directory directory) {
+        @Valid @NotNull @DefaultValue Directory directory,
+        @Valid @NotNull @DefaultValue DeadLetters deadLetters) {
 
     /**
      * Broker connection.
@@ -99,11 +101,14 @@ public record IngestProperties(
      * @param maxDelay            ... or once its oldest message has waited this long (1 s)
      * @param queueCapacityPoints capacity of the queue between the MQTT callback and the writer, in points; the
      *                            callback blocks when it is full (back-pressure to the broker)
+     * @param fair                serve tenants round-robin from per-tenant lanes (issue 8); {@code false} only to
+     *                            measure the old single FIFO with {@code bin/tenantry bench --fairness}
      */
     public record Batch(
             @DefaultValue("5000") @Min(1) int maxPoints,
             @DefaultValue("1s") @NotNull Duration maxDelay,
-            @DefaultValue("20000") @Min(1) int queueCapacityPoints) {
+            @DefaultValue("20000") @Min(1) int queueCapacityPoints,
+            @DefaultValue("true") boolean fair) {
     }
 
     /**
@@ -146,10 +151,34 @@ public record IngestProperties(
      *
      * @param maxSize            larger payloads are dead-lettered as {@code oversized} (256 KiB)
      * @param defaultMeasurement measurement of elements without {@code measurement}
+     * @param maxElements        batches with more elements are dead-lettered whole as {@code too_many_elements}
+     *                           (10,000; a 256 KiB message of {@code {}} holds 87,000)
      */
     public record Payload(
             @DefaultValue("256KB") @NotNull DataSize maxSize,
-            @DefaultValue("telemetry") @NotBlank String defaultMeasurement) {
+            @DefaultValue("telemetry") @NotBlank String defaultMeasurement,
+            @DefaultValue("10000") @Min(1) int maxElements) {
+    }
+
+    /**
+     * Dead letters (docs/telemetry.md §9): per-device and per-tenant budgets (token buckets refilled per minute,
+     * burst = one minute's worth); what exceeds them is counted, not stored. Rows older than {@code retention}
+     * are deleted every {@code purgeInterval}.
+     *
+     * @param deviceRowsPerMinute  rows one device may add per minute (60)
+     * @param deviceBytesPerMinute bytes (payload + detail) one device may add per minute (512 KiB)
+     * @param tenantRowsPerMinute  rows one tenant's devices may add per minute together (300)
+     * @param tenantBytesPerMinute bytes one tenant's devices may add per minute together (2 MiB)
+     * @param retention            rows are kept this long (7 days)
+     * @param purgeInterval        how often old rows are deleted (10 minutes; the first run is at start-up)
+     */
+    public record DeadLetters(
+            @DefaultValue("60") @Min(1) long deviceRowsPerMinute,
+            @DefaultValue("512KB") @NotNull DataSize deviceBytesPerMinute,
+            @DefaultValue("300") @Min(1) long tenantRowsPerMinute,
+            @DefaultValue("2MB") @NotNull DataSize tenantBytesPerMinute,
+            @DefaultValue("7d") @NotNull Duration retention,
+            @DefaultValue("10m") @NotNull Duration purgeInterval) {
     }
 
     /**

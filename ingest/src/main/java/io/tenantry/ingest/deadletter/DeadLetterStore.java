@@ -2,7 +2,7 @@ package io.tenantry.ingest.deadletter;
 
 import io.tenantry.ingest.telemetry.RejectReason;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep6;
+import org.jooq.InsertValuesStep8;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -102,15 +102,36 @@ public final class DeadLetterStore implements DeadLetterSink {
         }
     }
 
+    /**
+     * Retention: deletes rows received before {@code cutoff}, {@code batch} rows per statement (short
+     * transactions; uses index {@code dead_letters_received_idx}, Flyway V4), until none is left.
+     *
+     * @return rows deleted
+     * @throws org.jooq.exception.DataAccessException when PostgreSQL fails (the caller retries next time)
+     */
+    public long purgeOlderThan(Instant cutoff, int batch) {
+        long total = 0;
+        while (true) {
+            int n = dsl.deleteFrom(DEAD_LETTERS).where(DEAD_LETTERS.ID.in(
+                    dsl.select(DEAD_LETTERS.ID).from(DEAD_LETTERS)
+                            .where(DEAD_LETTERS.RECEIVED_AT.lt(cutoff.atOffset(ZoneOffset.UTC))).limit(batch))).execute();
+            total += n;
+            if (n < batch) {
+                return total;
+            }
+        }
+    }
+
     private void insert(List<DeadLetter> letters) {
         for (int from = 0; from < letters.size(); from += CHUNK) {
             List<DeadLetter> chunk = letters.subList(from, Math.min(letters.size(), from + CHUNK));
-            InsertValuesStep6<?, java.time.OffsetDateTime, String, UUID, String, String, byte[]> insert =
+            InsertValuesStep8<?, java.time.OffsetDateTime, String, UUID, String, String, byte[], Integer, Integer> insert =
                     dsl.insertInto(DEAD_LETTERS, DEAD_LETTERS.RECEIVED_AT, DEAD_LETTERS.TOPIC, DEAD_LETTERS.TENANT_ID,
-                            DEAD_LETTERS.REASON, DEAD_LETTERS.DETAIL, DEAD_LETTERS.PAYLOAD);
+                            DEAD_LETTERS.REASON, DEAD_LETTERS.DETAIL, DEAD_LETTERS.PAYLOAD, DEAD_LETTERS.ELEMENTS_REJECTED,
+                            DEAD_LETTERS.ELEMENTS_TOTAL);
             for (DeadLetter d : chunk) {
                 insert = insert.values(d.receivedAt().atOffset(ZoneOffset.UTC), truncate(d.topic(), 300), d.tenantId(),
-                        d.reason().code(), truncate(d.detail(), 2000), d.payload());
+                        d.reason().code(), truncate(d.detail(), 2000), d.payload(), d.elementsRejected(), d.elementsTotal());
             }
             insert.execute();
         }
@@ -125,7 +146,9 @@ public final class DeadLetterStore implements DeadLetterSink {
                     .put("tenant_id", d.tenantId() == null ? null : d.tenantId().toString())
                     .put("reason", d.reason().name())
                     .put("detail", d.detail())
-                    .put("payload", Base64.getEncoder().encodeToString(d.payload()));
+                    .put("payload", Base64.getEncoder().encodeToString(d.payload()))
+                    .put("elements_rejected", d.elementsRejected())
+                    .put("elements_total", d.elementsTotal());
             sb.append(JSON.writeValueAsString(n)).append('\n');
         }
         try {
@@ -156,7 +179,8 @@ public final class DeadLetterStore implements DeadLetterSink {
                     String tenant = n.path("tenant_id").isNull() ? null : n.path("tenant_id").asString(null);
                     letters.add(new DeadLetter(Instant.parse(n.path("received_at").asString()), n.path("topic").asString(),
                             tenant == null ? null : UUID.fromString(tenant), RejectReason.valueOf(n.path("reason").asString()),
-                            n.path("detail").asString(""), Base64.getDecoder().decode(n.path("payload").asString(""))));
+                            n.path("detail").asString(""), Base64.getDecoder().decode(n.path("payload").asString("")),
+                            n.path("elements_rejected").asInt(1), n.path("elements_total").asInt(1)));
                 } catch (RuntimeException e) {
                     // a line cut short by a crash while appending: its message was never acknowledged
                     log.warn("skipping unreadable dead-letter line in {}: {}", fallback, e.getMessage());

@@ -112,6 +112,21 @@ public final class DeviceDirectory {
         bySlug.clear();
     }
 
+    /**
+     * The slug of a cached tenant, for metric tags; {@code unknown} when the id is null or not cached (no
+     * PostgreSQL query).
+     */
+    public String slugOf(UUID tenantId) {
+        if (tenantId != null) {
+            for (Entry e : bySlug.values()) {
+                if (e.snapshot().tenant().id().equals(tenantId)) {
+                    return e.snapshot().tenant().slug();
+                }
+            }
+        }
+        return "unknown";
+    }
+
     /** True when the tenant with this slug is in the cache (fresh or not). */
     public boolean isCached(String slug) {
         return bySlug.containsKey(slug);

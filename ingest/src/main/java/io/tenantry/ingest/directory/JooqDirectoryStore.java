@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,8 @@ import static io.tenantry.db.jooq.Tables.PLANS;
 import static io.tenantry.db.jooq.Tables.TENANTS;
 
 /**
- * {@link DirectoryStore} over the platform schema (db module, Flyway V1: {@code tenants}, {@code devices}) with
+ * {@link DirectoryStore} over the platform schema (db module, Flyway V1: {@code tenants}, {@code devices}; V4:
+ * {@code plans.max_future_minutes}) with
  * jOOQ, as the app role (SELECT only).
  */
 public final class JooqDirectoryStore implements DirectoryStore {
@@ -34,7 +36,7 @@ public final class JooqDirectoryStore implements DirectoryStore {
     }
 
     /**
-     * Three queries: the tenant by slug, its plan's schema limits, its devices.
+     * Three queries: the tenant by slug, its plan's schema limits and time bounds, then its devices.
      *
      * @throws DirectoryUnavailableException on any jOOQ/JDBC error
      */
@@ -54,8 +56,10 @@ public final class JooqDirectoryStore implements DirectoryStore {
             TenantInfo.SchemaLimits limits = plan == null || plan.getMaxFieldsPerPoint() == null || plan.getMaxFieldKeys() == null
                     ? TenantInfo.SchemaLimits.DEFAULT
                     : new TenantInfo.SchemaLimits(plan.getMaxFieldsPerPoint(), plan.getMaxFieldKeys());
+            Duration retention = plan == null ? null : Duration.ofDays(plan.getRawRetentionDays());
+            Duration future = plan == null || plan.getMaxFutureMinutes() == null ? null : Duration.ofMinutes(plan.getMaxFutureMinutes());
             return Optional.of(new TenantSnapshot(new TenantInfo(t.getId(), t.getSlug(),
-                    TenantInfo.Status.parse(t.getStatus()), limits), devices));
+                    TenantInfo.Status.parse(t.getStatus()), limits, retention, future), devices));
         } catch (DataAccessException e) {
             throw new DirectoryUnavailableException("cannot load tenant '" + slug + "' from PostgreSQL: " + e.getMessage(), e);
         }

@@ -3,15 +3,13 @@ package io.tenantry.ingest.pipeline;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetterSink;
+import io.tenantry.ingest.deadletter.DeadLetters;
 import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
-import io.tenantry.ingest.telemetry.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,7 +23,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The writer thread: takes batches from the {@link EnvelopeQueue}, hands their points off
  * ({@link PointDelivery}), stores their dead letters ({@link DeadLetterSink}) and only then acknowledges the
- * batch's MQTT messages ({@link Acker}), in queue order. A crash at any point before the acknowledgements
+ * batch's MQTT messages ({@link Acker}), in arrival order ({@link AckSequencer}; the queue serves tenants
+ * round-robin). Points InfluxDB refuses make one dead letter per message ({@link DeadLetters#ofRefusedPoints}). A crash at any point before the acknowledgements
  * leaves the messages unacknowledged in the broker's persistent session, which redelivers them.
  */
 public final class BatchWriter {
@@ -38,6 +37,8 @@ public final class BatchWriter {
     private final Acker acker;
     private final IngestMetrics metrics;
     private final BooleanSupplier flushNow;
+    private final int deadLetterPayloadCap;
+    private final AckSequencer acks = new AckSequencer();
     private volatile boolean running;
     private Thread thread;
 
@@ -47,6 +48,18 @@ public final class BatchWriter {
      */
     public BatchWriter(EnvelopeQueue queue, IngestProperties.Batch config, PointDelivery delivery,
                        DeadLetterSink deadLetters, Acker acker, IngestMetrics metrics, BooleanSupplier flushNow) {
+        this(queue, config, delivery, deadLetters, acker, metrics, flushNow, 256 * 1024);
+    }
+
+    /**
+     * @param flushNow             true when no further message can arrive before some are acknowledged (Receive
+     *                             Maximum reached), so waiting for a fuller batch is pointless
+     * @param deadLetterPayloadCap largest payload of the one dead letter a message's refused points make
+     */
+    public BatchWriter(EnvelopeQueue queue, IngestProperties.Batch config, PointDelivery delivery,
+                       DeadLetterSink deadLetters, Acker acker, IngestMetrics metrics, BooleanSupplier flushNow,
+                       int deadLetterPayloadCap) {
+        this.deadLetterPayloadCap = deadLetterPayloadCap;
         this.queue = queue;
         this.config = config;
         this.delivery = delivery;
@@ -136,22 +149,28 @@ public final class BatchWriter {
         PointDelivery.Outcome outcome = delivery.deliver(entries);
         Set<SpoolEntry> refused = Collections.newSetFromMap(new IdentityHashMap<>());
         if (!outcome.rejected().isEmpty()) {
-            Map<SpoolEntry, Instant> receivedAt = new IdentityHashMap<>();
-            for (Envelope e : batch) {
-                e.points().forEach(p -> receivedAt.put(p, e.receivedAt()));
+            Map<SpoolEntry, Integer> owner = new IdentityHashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                int idx = i;
+                batch.get(i).points().forEach(p -> owner.put(p, idx));
             }
+            Map<Integer, List<InfluxPointWriter.Rejected>> byMessage = new java.util.TreeMap<>();
             for (InfluxPointWriter.Rejected r : outcome.rejected()) {
                 refused.add(r.entry());
-                dead.add(new DeadLetter(receivedAt.getOrDefault(r.entry(), Instant.now()), r.entry().topic(),
-                        r.entry().tenantId(), RejectReason.INFLUX_REJECTED, r.error(),
-                        r.entry().line().getBytes(StandardCharsets.UTF_8)));
+                byMessage.computeIfAbsent(owner.getOrDefault(r.entry(), 0), k -> new ArrayList<>()).add(r);
             }
+            byMessage.forEach((idx, rs) -> {
+                Envelope e = batch.get(idx);
+                dead.add(DeadLetters.ofRefusedPoints(e.receivedAt(), rs.get(0).entry().topic(), rs.get(0).entry().tenantId(),
+                        rs.stream().map(r -> r.entry().line()).toList(), rs.stream().map(InfluxPointWriter.Rejected::error).toList(),
+                        e.points().size(), deadLetterPayloadCap));
+            });
         }
         storeDeadLetters(dead);
         metrics.batch(System.nanoTime() - t0, outcome.spooled());
         Map<String, Long> pointsByTenant = new HashMap<>();
         for (Envelope e : batch) {
-            acker.ack(e);
+            acks.complete(e).forEach(acker::ack);
             long n = e.points().stream().filter(p -> !refused.contains(p)).count();
             pointsByTenant.merge(e.tenantTag(), n, Long::sum);
             metrics.message(e.tenantTag());

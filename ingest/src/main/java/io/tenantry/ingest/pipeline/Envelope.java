@@ -21,12 +21,21 @@ import java.util.List;
  * @param points        points in line protocol
  * @param deadLetters   rejections of the message or of some of its elements
  * @param duplicates    elements dropped as repeated seq
+ * @param order         arrival order, assigned by {@link EnvelopeQueue#put} (0, 1, 2, …): acknowledgements are sent
+ *                      in this order (MQTT v5 §4.6 [MQTT-4.6.0-2]) although the queue hands messages out
+ *                      round-robin across tenants
  */
 public record Envelope(String topic, int messageId, int qos, long generation, Instant receivedAt, long enqueuedNanos,
-                       String tenantTag, List<SpoolEntry> points, List<DeadLetter> deadLetters, int duplicates) {
+                       String tenantTag, List<SpoolEntry> points, List<DeadLetter> deadLetters, int duplicates, long order) {
     public Envelope {
         points = List.copyOf(points);
         deadLetters = List.copyOf(deadLetters);
+    }
+
+    /** An envelope not yet queued (order 0 until {@link EnvelopeQueue#put} assigns one). */
+    public Envelope(String topic, int messageId, int qos, long generation, Instant receivedAt, long enqueuedNanos,
+                    String tenantTag, List<SpoolEntry> points, List<DeadLetter> deadLetters, int duplicates) {
+        this(topic, messageId, qos, generation, receivedAt, enqueuedNanos, tenantTag, points, deadLetters, duplicates, 0L);
     }
 
     /** Queue weight: its points, at least 1 so messages without points still count. */
@@ -36,6 +45,12 @@ public record Envelope(String topic, int messageId, int qos, long generation, In
 
     /** A copy stamped with the time it enters the queue. */
     public Envelope enqueuedAt(long nanos) {
-        return new Envelope(topic, messageId, qos, generation, receivedAt, nanos, tenantTag, points, deadLetters, duplicates);
+        return new Envelope(topic, messageId, qos, generation, receivedAt, nanos, tenantTag, points, deadLetters, duplicates, order);
+    }
+
+    /** A copy stamped with the time it enters the queue and its arrival order. */
+    Envelope enqueued(long nanos, long arrivalOrder) {
+        return new Envelope(topic, messageId, qos, generation, receivedAt, nanos, tenantTag, points, deadLetters, duplicates,
+                arrivalOrder);
     }
 }

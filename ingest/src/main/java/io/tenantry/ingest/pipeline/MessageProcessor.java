@@ -3,6 +3,7 @@ package io.tenantry.ingest.pipeline;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
 import io.tenantry.ingest.deadletter.DeadLetter;
+import io.tenantry.ingest.deadletter.DeadLetters;
 import io.tenantry.ingest.directory.DeviceDirectory;
 import io.tenantry.ingest.directory.DirectoryUnavailableException;
 import io.tenantry.ingest.directory.FieldKeyRegistry;
@@ -16,6 +17,7 @@ import io.tenantry.ingest.telemetry.Rejection;
 import io.tenantry.ingest.telemetry.TelemetryElement;
 import io.tenantry.ingest.telemetry.TelemetryParser;
 import io.tenantry.ingest.telemetry.TelemetryTopic;
+import io.tenantry.ingest.telemetry.TimeWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,10 @@ import java.util.function.LongSupplier;
  * ({@link PointFactory}, {@link LineProtocol}). Never throws for bad input: every problem becomes a dead letter.
  * <p>
  * Timestamps: an element without {@code ts} gets the receive time plus its index in the batch (in ns), so the
- * elements of one message never collide on the same timestamp.
+ * elements of one message never collide on the same timestamp. An element with {@code ts} must lie within the
+ * tenant plan's {@link TimeWindow} around the receive time (issue 8).
+ * <p>
+ * Dead letters: at most one per message, however many of its elements are bad ({@link DeadLetters#ofMessage}).
  * <p>
  * Called on the MQTT callback thread only.
  */
@@ -45,6 +50,7 @@ public final class MessageProcessor {
     private final TelemetryParser parser;
     private final SeqDeduplicator dedup;
     private final LongSupplier nanoClock;
+    private final int deadLetterPayloadCap;
     private volatile boolean stopping;
 
     /**
@@ -56,11 +62,25 @@ public final class MessageProcessor {
      */
     public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
                             SeqDeduplicator dedup, LongSupplier nanoClock) {
+        this(directory, fieldKeys, parser, dedup, nanoClock, 256 * 1024);
+    }
+
+    /**
+     * @param directory            tenant/device lookup
+     * @param fieldKeys            the tenants' registered field keys (plan limit {@code max_field_keys})
+     * @param parser               payload parser
+     * @param dedup                seq window
+     * @param nanoClock            monotonic clock for the dedup window
+     * @param deadLetterPayloadCap largest payload of the one dead letter a batch makes (its rejected elements)
+     */
+    public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
+                            SeqDeduplicator dedup, LongSupplier nanoClock, int deadLetterPayloadCap) {
         this.directory = directory;
         this.fieldKeys = fieldKeys;
         this.parser = parser;
         this.dedup = dedup;
         this.nanoClock = nanoClock;
+        this.deadLetterPayloadCap = deadLetterPayloadCap;
     }
 
     /** Makes a pending directory retry give up (shutdown). */
@@ -114,17 +134,17 @@ public final class MessageProcessor {
                                     "device '" + f.device().plcId() + "' is inactive", payload));
                         } else {
                             Identity id = new Identity(tenantId, f.tenant().slug(), f.device().plcId());
-                            TelemetryParser.Result r = parser.parse(payload, id);
-                            for (Rejection rej : r.rejected()) {
-                                dead.add(new DeadLetter(receivedAt, topic, tenantId, rej.reason(), rej.detail(), rej.payload()));
-                            }
+                            TimeWindow window = TimeWindow.around(receivedAt, f.tenant().rawRetention(), f.tenant().maxFuture());
+                            TelemetryParser.Result r = parser.parse(payload, id, window);
+                            List<Rejection> rejections = new ArrayList<>(r.rejected());
                             long receivedNanos = receivedAt.getEpochSecond() * 1_000_000_000L + receivedAt.getNano();
                             long now = nanoClock.getAsLong();
                             for (TelemetryElement e : r.elements()) {
                                 String overLimit = schemaLimit(f.tenant(), e);
                                 if (overLimit != null) {
-                                    dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.SCHEMA_LIMIT,
-                                            "element " + e.index() + ": " + overLimit, payload));
+                                    // one dead-letter row per message (issue 8): bundled with the other rejections
+                                    rejections.add(new Rejection(RejectReason.SCHEMA_LIMIT,
+                                            "element " + e.index() + ": " + overLimit, isArray(payload) ? null : payload));
                                     continue;
                                 }
                                 if (e.seq() != null && !dedup.firstSeen(f.device().id(), e.seq(), e.tsNanos(), now)) {
@@ -136,9 +156,14 @@ public final class MessageProcessor {
                                             receivedNanos + e.index());
                                     points.add(new SpoolEntry(tenantId, topic, LineProtocol.toLine(p)));
                                 } catch (IllegalArgumentException ex) {
-                                    dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.INVALID_VALUE,
-                                            "element " + e.index() + ": " + ex.getMessage(), payload));
+                                    rejections.add(new Rejection(RejectReason.INVALID_VALUE,
+                                            "element " + e.index() + ": " + ex.getMessage(), isArray(payload) ? null : payload));
                                 }
+                            }
+                            DeadLetter d = DeadLetters.ofMessage(receivedAt, topic, tenantId, rejections, r.total(),
+                                    r.total() > 0 && isArray(payload), deadLetterPayloadCap);
+                            if (d != null) {
+                                dead.add(d);
                             }
                         }
                     }
@@ -167,6 +192,15 @@ public final class MessageProcessor {
             return "the point has " + e.fields().size() + " fields; the plan allows " + maxFields + " (max_fields_per_point)";
         }
         return retrying(() -> fieldKeys.admit(tenant.id(), e.fields().keySet(), tenant.limits().maxFieldKeys()));
+    }
+
+    private static boolean isArray(byte[] payload) {
+        for (byte b : payload) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == '[';
+            }
+        }
+        return false;
     }
 
     /** Looks the topic up, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */

@@ -3,16 +3,16 @@ package io.tenantry.ingest.pipeline;
 import io.tenantry.core.timeseries.TimeSeriesWriteException;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetter;
+import io.tenantry.ingest.deadletter.DeadLetterSink;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
+import io.tenantry.ingest.deadletter.DeadLetters;
 import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.spool.DiskSpool;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
-import io.tenantry.ingest.telemetry.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +33,7 @@ public final class SpoolDrainer {
     private final DiskSpool spool;
     private final InfluxPointWriter influx;
     private final DeadLetterStore deadLetters;
+    private final DeadLetterSink refusedSink;
     private final IngestMetrics metrics;
     private final IngestProperties.Spool config;
     private final Semaphore wake = new Semaphore(0);
@@ -51,9 +52,23 @@ public final class SpoolDrainer {
      */
     public SpoolDrainer(DiskSpool spool, InfluxPointWriter influx, DeadLetterStore deadLetters, IngestMetrics metrics,
                         IngestProperties.Spool config) {
+        this(spool, influx, deadLetters, deadLetters, metrics, config);
+    }
+
+    /**
+     * @param spool       the spool to drain
+     * @param influx      InfluxDB writer (refused points come back for dead-lettering)
+     * @param deadLetters the store whose local fallback file this thread retries
+     * @param refusedSink where refused points go (one letter per topic and chunk; e.g. through the dead-letter limits)
+     * @param metrics     last success / error
+     * @param config      drain interval, chunk size, back-off
+     */
+    public SpoolDrainer(DiskSpool spool, InfluxPointWriter influx, DeadLetterStore deadLetters, DeadLetterSink refusedSink,
+                        IngestMetrics metrics, IngestProperties.Spool config) {
         this.spool = spool;
         this.influx = influx;
         this.deadLetters = deadLetters;
+        this.refusedSink = refusedSink;
         this.metrics = metrics;
         this.config = config;
     }
@@ -142,13 +157,18 @@ public final class SpoolDrainer {
                 }
                 metrics.writeSucceeded();
                 if (!rejected.isEmpty()) {
-                    List<DeadLetter> dead = new ArrayList<>();
+                    // one letter per topic (device) of this chunk: the spool no longer knows message boundaries
+                    java.util.Map<String, List<InfluxPointWriter.Rejected>> byTopic = new java.util.LinkedHashMap<>();
                     for (InfluxPointWriter.Rejected r : rejected) {
-                        dead.add(new DeadLetter(Instant.now(), r.entry().topic(), r.entry().tenantId(),
-                                RejectReason.INFLUX_REJECTED, r.error() + " (while draining the spool)",
-                                r.entry().line().getBytes(StandardCharsets.UTF_8)));
+                        byTopic.computeIfAbsent(r.entry().topic(), k -> new ArrayList<>()).add(r);
                     }
-                    deadLetters.store(dead);
+                    List<DeadLetter> dead = new ArrayList<>();
+                    for (List<InfluxPointWriter.Rejected> rs : byTopic.values()) {
+                        dead.add(DeadLetters.ofRefusedPoints(Instant.now(), rs.get(0).entry().topic(), rs.get(0).entry().tenantId(),
+                                rs.stream().map(r -> r.entry().line()).toList(),
+                                rs.stream().map(r -> r.error() + " (while draining the spool)").toList(), rs.size(), 256 * 1024));
+                    }
+                    refusedSink.store(dead);
                     dead.forEach(d -> metrics.rejected(d.reason()));
                 }
                 segmentOffset += chunk.size();

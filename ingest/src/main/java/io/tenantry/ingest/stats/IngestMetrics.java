@@ -24,7 +24,10 @@ import java.util.function.LongSupplier;
  *       when the topic's slug is not a tenant, so attacker-chosen slugs never become tag values);</li>
  *   <li>{@code tenantry_ingest_points_total{tenant}} — points handed off durably;</li>
  *   <li>{@code tenantry_ingest_duplicates_total{tenant}} — elements dropped as a repeated seq;</li>
- *   <li>{@code tenantry_ingest_rejects_total{reason}} — dead letters by reason code;</li>
+ *   <li>{@code tenantry_ingest_rejects_total{reason}} — dead letters by reason code (one per rejected message
+ *       since issue 8, stored or suppressed);</li>
+ *   <li>{@code tenantry_ingest_deadletters_suppressed_total{tenant}} — dead letters not stored because the
+ *       device's or tenant's dead-letter budget was spent ({@code DeadLetterLimiter});</li>
  *   <li>{@code tenantry_ingest_batch_write_seconds{outcome=written|spooled}} — time to hand one batch off;</li>
  *   <li>gauges {@code tenantry_ingest_queue_depth_points}, {@code tenantry_ingest_inflight_messages},
  *       {@code tenantry_ingest_spool_bytes}, {@code tenantry_ingest_spool_points} (registered by the service).</li>
@@ -42,6 +45,8 @@ public final class IngestMetrics {
     private final Map<String, Counter> duplicateCounters = new ConcurrentHashMap<>();
     private final Map<RejectReason, Counter> rejectCounters = new ConcurrentHashMap<>();
     private final Map<RejectReason, AtomicLong> rejectTotals = new ConcurrentHashMap<>();
+    private final Map<String, Counter> suppressedCounters = new ConcurrentHashMap<>();
+    private final AtomicLong suppressed = new AtomicLong();
     private final Timer writtenTimer;
     private final Timer spooledTimer;
     private final AtomicLong messages = new AtomicLong();
@@ -82,6 +87,19 @@ public final class IngestMetrics {
                 .description("MQTT messages handled").tag("tenant", t).register(registry)).increment();
         messages.incrementAndGet();
         messageRate.add(1, clockMillis.getAsLong());
+    }
+
+    /** A dead letter of {@code tenant} (slug or {@link #UNKNOWN_TENANT}) was suppressed by the rate/size limits. */
+    public void deadLetterSuppressed(String tenant) {
+        suppressedCounters.computeIfAbsent(tenant, t -> Counter.builder("tenantry.ingest.deadletters.suppressed")
+                .description("Dead letters counted but not stored (per-device/per-tenant dead-letter limits)")
+                .tag("tenant", t).register(registry)).increment();
+        suppressed.incrementAndGet();
+    }
+
+    /** Dead letters suppressed since start. */
+    public long deadLettersSuppressed() {
+        return suppressed.get();
     }
 
     /** {@code n} points of {@code tenant} were handed off durably. */

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param deadLettersTotal    dead letters stored since start
  * @param deadLettersByReason dead letters since start by reason code
  * @param deadLettersPending  dead letters in the local fallback file waiting for PostgreSQL
+ * @param deadLettersSuppressed dead letters counted but not stored since start (dead-letter rate/size limits)
  * @param lastSuccessfulWrite last time a write to InfluxDB succeeded (direct or drain), or null
  * @param lastWriteError      the last InfluxDB write error, or null
  * @param startedAt           when the service started
@@ -48,6 +49,7 @@ public record IngestStats(
         long deadLettersTotal,
         Map<String, Long> deadLettersByReason,
         long deadLettersPending,
+        long deadLettersSuppressed,
         Instant lastSuccessfulWrite,
         String lastWriteError,
         Instant startedAt) {

@@ -21,6 +21,12 @@ public enum RejectReason {
     INVALID_VALUE("invalid_value"),
     /** {@code ts} is neither an RFC 3339 string nor epoch milliseconds, or outside InfluxDB's range (1677..2262). */
     BAD_TIMESTAMP("bad_timestamp"),
+    /** {@code ts} lies further ahead of the receive time than the tenant's plan allows ({@code plans.max_future_minutes}). */
+    FUTURE_TIMESTAMP("future_timestamp"),
+    /** {@code ts} lies further back than the tenant's plan keeps raw data ({@code plans.raw_retention_days}). */
+    EXPIRED_TIMESTAMP("expired_timestamp"),
+    /** A batch with more elements than {@code tenantry.ingest.payload.max-elements}. */
+    TOO_MANY_ELEMENTS("too_many_elements"),
     /** The payload names a {@code locatario_id} other than the tenant the topic belongs to. */
     SPOOFED_TENANT("spoofed_tenant"),
     /** The payload names a {@code plc_id} other than the one in the topic. */

@@ -3,7 +3,9 @@ package io.tenantry.ingest.telemetry;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.SharedBuckets;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -46,14 +48,37 @@ public final class TelemetryParser {
             SharedBuckets.DEVICE_TAG, PointFactory.TYPE_TAG);
     private static final String RESERVED_FIELD_KEYS_TEXT = "time, " + SharedBuckets.TENANT_TAG + ", "
             + SharedBuckets.DEVICE_TAG + ", " + PointFactory.TYPE_TAG;
+    /**
+     * Longest JSON number accepted, in characters (digits, sign, point, exponent): a float64 needs at most 24
+     * (e.g. {@code -2.2250738585072014E-308}), epoch milliseconds with nanoseconds 20. Longer numbers make the
+     * payload {@code malformed_json} while Jackson reads it (StreamReadConstraints.maxNumberLength), before any
+     * BigInteger/BigDecimal work (issue 8).
+     */
+    public static final int MAX_NUMBER_LENGTH = 100;
+    /** Deepest JSON nesting accepted (a telemetry payload needs 3: batch, element, fields). */
+    public static final int MAX_NESTING_DEPTH = 32;
+    /** Default largest number of elements in one batch (tenantry.ingest.payload.max-elements). */
+    public static final int DEFAULT_MAX_ELEMENTS = 10_000;
+    /**
+     * Largest decimal exponent of a number that is looked at further: beyond it a field is outside float64
+     * (≈ 1.8e308) and a seq outside 64 bits. Deciding this from precision and scale costs nothing, however large
+     * the exponent ({@code 1e200000000} is 12 bytes).
+     */
+    private static final int MAX_DECIMAL_EXPONENT = 400;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private final long maxBytes;
+    private final int maxElements;
     private final String defaultMeasurement;
 
     /**
@@ -62,7 +87,19 @@ public final class TelemetryParser {
      * @param defaultMeasurement measurement for elements without one
      */
     public TelemetryParser(long maxBytes, String defaultMeasurement) {
+        this(maxBytes, DEFAULT_MAX_ELEMENTS, defaultMeasurement);
+    }
+
+    /**
+     * @param maxBytes           payloads longer than this are rejected as {@link RejectReason#OVERSIZED} without
+     *                           being parsed
+     * @param maxElements        batches with more elements are rejected whole as
+     *                           {@link RejectReason#TOO_MANY_ELEMENTS}
+     * @param defaultMeasurement measurement for elements without one
+     */
+    public TelemetryParser(long maxBytes, int maxElements, String defaultMeasurement) {
         this.maxBytes = maxBytes;
+        this.maxElements = maxElements;
         this.defaultMeasurement = Objects.requireNonNull(defaultMeasurement);
     }
 
@@ -85,6 +122,18 @@ public final class TelemetryParser {
      * @return the valid elements and the rejections; never throws for bad input
      */
     public Result parse(byte[] payload, Identity identity) {
+        return parse(payload, identity, TimeWindow.UNBOUNDED);
+    }
+
+    /**
+     * Parses one MQTT payload sent by {@code identity}'s device, refusing timestamps outside {@code window}.
+     *
+     * @param payload  the raw bytes (UTF-8 JSON)
+     * @param identity tenant and device the topic names
+     * @param window   the range {@code ts} must lie in (the tenant's plan around the receive time)
+     * @return the valid elements and the rejections; never throws for bad input
+     */
+    public Result parse(byte[] payload, Identity identity, TimeWindow window) {
         if (payload.length > maxBytes) {
             // keep only the first maxBytes: enough to diagnose, and a huge publish cannot bloat dead_letters
             return messageRejected(new Rejection(RejectReason.OVERSIZED,
@@ -96,6 +145,9 @@ public final class TelemetryParser {
             root = JSON.readTree(payload);
         } catch (JacksonException e) {
             return messageRejected(new Rejection(RejectReason.MALFORMED_JSON, e.getOriginalMessage(), payload));
+        } catch (RuntimeException e) {
+            // e.g. NumberFormatException for 1e-2147483648, whose scale does not fit BigDecimal
+            return messageRejected(new Rejection(RejectReason.MALFORMED_JSON, "unreadable JSON: " + e.getMessage(), payload));
         }
         if (root == null || root.isMissingNode()) {
             return messageRejected(new Rejection(RejectReason.MALFORMED_JSON, "empty payload", payload));
@@ -103,16 +155,20 @@ public final class TelemetryParser {
         List<TelemetryElement> ok = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         if (root.isObject()) {
-            element(root, 0, false, () -> payload, identity, ok, rejected);
+            element(root, 0, false, () -> payload, identity, window, ok, rejected);
             return new Result(ok, rejected, 1);
         }
         if (root.isArray()) {
             if (root.isEmpty()) {
                 return messageRejected(new Rejection(RejectReason.MALFORMED_JSON, "empty batch", payload));
             }
+            if (root.size() > maxElements) {
+                return messageRejected(new Rejection(RejectReason.TOO_MANY_ELEMENTS, "batch has " + root.size()
+                        + " elements; the limit is " + maxElements, payload));
+            }
             for (int i = 0; i < root.size(); i++) {
                 JsonNode e = root.get(i);
-                element(e, i, true, () -> JSON.writeValueAsBytes(e), identity, ok, rejected); // serialised only if rejected
+                element(e, i, true, () -> JSON.writeValueAsBytes(e), identity, window, ok, rejected); // serialised only if rejected
             }
             return new Result(ok, rejected, root.size());
         }
@@ -135,9 +191,9 @@ public final class TelemetryParser {
     }
 
     private void element(JsonNode node, int index, boolean batch, java.util.function.Supplier<byte[]> source, Identity id,
-                         List<TelemetryElement> ok, List<Rejection> rejected) {
+                         TimeWindow window, List<TelemetryElement> ok, List<Rejection> rejected) {
         try {
-            ok.add(element(node, index, id));
+            ok.add(element(node, index, id, window));
         } catch (Bad b) {
             rejected.add(new Rejection(b.reason, (batch ? "element " + index + ": " : "") + b.getMessage(), source.get()));
         } catch (RuntimeException e) {
@@ -146,7 +202,7 @@ public final class TelemetryParser {
         }
     }
 
-    private TelemetryElement element(JsonNode node, int index, Identity id) throws Bad {
+    private TelemetryElement element(JsonNode node, int index, Identity id, TimeWindow window) throws Bad {
         if (!node.isObject()) {
             throw new Bad(RejectReason.MALFORMED_JSON, "element must be an object, not " + kind(node));
         }
@@ -236,12 +292,16 @@ public final class TelemetryParser {
             } catch (IllegalArgumentException e) {
                 throw new Bad(RejectReason.BAD_TIMESTAMP, e.getMessage());
             }
+            RejectReason outside = window.check(ts);
+            if (outside != null) {
+                throw new Bad(outside, window.explain(ts, outside));
+            }
         }
 
         Long seq = null;
         JsonNode seqNode = node.get("seq");
         if (seqNode != null && !seqNode.isNull()) {
-            if (!seqNode.isNumber() || !isWhole(seqNode) || !fitsLong(seqNode)) {
+            if (!seqNode.isNumber() || exponent(seqNode) > 19 || !isWhole(seqNode) || !fitsLong(seqNode)) {
                 throw new Bad(RejectReason.WRONG_TYPE, "'seq' must be an integer (64-bit), not " + seqNode);
             }
             seq = seqNode.decimalValue().longValueExact();
@@ -254,6 +314,13 @@ public final class TelemetryParser {
 
     private static Object fieldValue(String key, JsonNode v) throws Bad {
         if (v.isNumber()) {
+            int exp = exponent(v);
+            if (exp > MAX_DECIMAL_EXPONENT) {
+                throw new Bad(RejectReason.INVALID_VALUE, "field '" + key + "' is out of the float64 range");
+            }
+            if (exp < -MAX_DECIMAL_EXPONENT) {
+                return 0.0; // below the smallest float64 (4.9e-324): what doubleValue() gives, without computing it
+            }
             double d = v.numberValue().doubleValue(); // BigDecimal/BigInteger → ±Infinity when out of range
             if (!Double.isFinite(d)) {
                 throw new Bad(RejectReason.INVALID_VALUE, "field '" + key + "' is out of the float64 range");
@@ -319,6 +386,26 @@ public final class TelemetryParser {
             }
         }
         return false;
+    }
+
+    /**
+     * The decimal exponent of a number node: ⌊log10 |n|⌋ + 1 for a non-zero decimal (its count of integer digits,
+     * negative for 0.00…), the digit count for an integer, 0 for zero. O(1) for a BigDecimal (precision and scale);
+     * the digits themselves are at most {@link #MAX_NUMBER_LENGTH}.
+     */
+    private static int exponent(JsonNode n) {
+        if (n.isFloatingPointNumber() && n.isBigDecimal()) {
+            BigDecimal d = n.decimalValue();
+            if (d.signum() == 0) {
+                return 0;
+            }
+            long e = (long) d.precision() - d.scale();
+            return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, e));
+        }
+        if (n.isBigInteger()) {
+            return n.bigIntegerValue().bitLength() * 3 / 10 + 1;
+        }
+        return 0; // int, long, double: already bounded
     }
 
     private static boolean isWhole(JsonNode n) {

@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  *       ({@code 1714557600123.456789} → ...123456789 ns).</li>
  * </ul>
  * Both must lie in InfluxDB's timestamp range, 1677-09-21T00:12:43.145224194Z to 2262-04-11T23:47:16.854775806Z.
+ * <p>
+ * Cost: every conversion is bounded by the length of its input, never by the magnitude of an exponent
+ * ({@code 1e200000000} is refused in microseconds; issue 8). The per-plan window a timestamp must also fall in
+ * (how far into the future and the past) is checked by {@link TimeWindow}.
  */
 public final class Timestamps {
     /** Smallest timestamp InfluxDB accepts, in ns (InfluxDB 1.x line protocol reference, "Timestamp"). */
@@ -29,6 +33,9 @@ public final class Timestamps {
     private static final Pattern RFC3339 = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})[Tt ](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:([Zz])|([+-])(\\d{2}):(\\d{2}))");
     private static final BigDecimal NANOS_PER_MILLI = BigDecimal.valueOf(1_000_000L);
+    /** InfluxDB's range is ±9.22e12 ms: 13 integer digits; anything with more is out of range without computing. */
+    private static final int MAX_MILLIS_DIGITS = 13;
+    private static final String OUT_OF_RANGE = "timestamp outside InfluxDB's range 1677-09-21..2262-04-11";
 
     private Timestamps() {
     }
@@ -76,12 +83,27 @@ public final class Timestamps {
      * @throws IllegalArgumentException when out of InfluxDB's range
      */
     public static long fromEpochMillis(BigDecimal millis) {
+        // Bound the cost first (issue 8): a 12-byte JSON number such as 1e200000000 is a BigDecimal of precision 1
+        // and scale -200000000, and multiplying/rescaling it would build a 200-million-digit integer. Decide from
+        // precision and scale alone, which are O(1) here (the digits themselves are bounded by
+        // TelemetryParser.MAX_NUMBER_LENGTH), before any arithmetic.
+        if (millis.signum() == 0) {
+            return 0L;
+        }
+        long integerDigits = (long) millis.precision() - millis.scale(); // |millis| < 10^integerDigits
+        if (integerDigits > MAX_MILLIS_DIGITS) {
+            throw new IllegalArgumentException(OUT_OF_RANGE);
+        }
+        if (integerDigits < -9) {
+            // |millis| < 1e-9 ms, i.e. below a thousandth of a nanosecond: floor is 0 or -1 ns
+            return millis.signum() > 0 ? 0L : -1L;
+        }
         return checkRange(millis.multiply(NANOS_PER_MILLI).setScale(0, RoundingMode.FLOOR));
     }
 
     private static long checkRange(BigDecimal nanos) {
         if (nanos.compareTo(BigDecimal.valueOf(MIN_NANOS)) < 0 || nanos.compareTo(BigDecimal.valueOf(MAX_NANOS)) > 0) {
-            throw new IllegalArgumentException("timestamp outside InfluxDB's range 1677-09-21..2262-04-11");
+            throw new IllegalArgumentException(OUT_OF_RANGE);
         }
         return nanos.longValueExact();
     }

@@ -24,6 +24,75 @@ class EnvelopeQueueTest {
         return new Envelope("plc/t/d", nextId++, 1, 1, Instant.now(), 0, "t", ps, List.of(), 0);
     }
 
+    private Envelope env(String tenant, int points) {
+        List<SpoolEntry> ps = new ArrayList<>();
+        for (int i = 0; i < points; i++) {
+            ps.add(new SpoolEntry(null, "plc/" + tenant + "/d", "m v=" + i + " " + i));
+        }
+        return new Envelope("plc/" + tenant + "/d", nextId++, 1, 1, Instant.now(), 0, tenant, ps, List.of(), 0);
+    }
+
+    @Test
+    void aTenantsBacklogDoesNotDelayAnotherTenantsMessageBeyondOneBatch() throws Exception {
+        EnvelopeQueue q = new EnvelopeQueue(100_000, System::nanoTime);
+        for (int i = 0; i < 40; i++) {
+            q.put(env("flood", 500)); // 20,000 points: four full batches of 5,000
+        }
+        q.put(env("quiet", 1));
+        q.put(env("quiet", 1));
+        List<Envelope> first = q.takeBatch(5000, 1000 * MS, 10 * MS, () -> false);
+        // round-robin: the quiet tenant's first message is in the very first batch, right after one flood message
+        assertThat(first).extracting(Envelope::tenantTag).startsWith("flood", "quiet", "flood", "quiet", "flood");
+        assertThat(first.stream().mapToInt(e -> e.points().size()).sum()).isLessThanOrEqualTo(5000);
+        // each tenant's own order is kept, and arrival order is numbered for in-order acknowledgement
+        List<Envelope> rest = new ArrayList<>(first);
+        while (!q.isEmpty()) {
+            rest.addAll(q.takeBatch(5000, 1000 * MS, 10 * MS, () -> false));
+        }
+        assertThat(rest).filteredOn(e -> e.tenantTag().equals("flood")).extracting(Envelope::order).isSorted().hasSize(40);
+        assertThat(rest).extracting(Envelope::order).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.LongStream.range(0, 42).boxed().toList());
+        assertThat(q.depthPoints()).isZero();
+        assertThat(q.depthTenants()).isZero();
+    }
+
+    @Test
+    void withoutFairnessItIsOneFifoForEveryone() throws Exception {
+        EnvelopeQueue q = new EnvelopeQueue(1000, System::nanoTime, false);
+        q.put(env("a", 1));
+        q.put(env("a", 1));
+        q.put(env("b", 1));
+        assertThat(q.takeBatch(10, 1000 * MS, 10 * MS, () -> true)).extracting(Envelope::tenantTag).containsExactly("a", "a", "b");
+    }
+
+    @Test
+    void roundRobinContinuesAcrossBatchesAndInterruptPutsBackPerLane() throws Exception {
+        EnvelopeQueue q = new EnvelopeQueue(1000, System::nanoTime);
+        q.put(env("a", 1));
+        q.put(env("a", 1));
+        q.put(env("b", 1));
+        q.put(env("c", 1));
+        assertThat(q.takeBatch(2, 1000 * MS, 10 * MS, () -> false)).extracting(Envelope::tenantTag).containsExactly("a", "b");
+        assertThat(q.depthTenants()).isEqualTo(2);
+        assertThat(q.takeBatch(2, 1000 * MS, 10 * MS, () -> false)).extracting(Envelope::tenantTag).containsExactly("c", "a");
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void acknowledgementsAreReleasedInArrivalOrder() throws Exception {
+        EnvelopeQueue q = new EnvelopeQueue(1000, System::nanoTime);
+        q.put(env("a", 1)); // order 0
+        q.put(env("a", 1)); // 1
+        q.put(env("b", 1)); // 2
+        List<Envelope> b = q.takeBatch(10, 1000 * MS, 10 * MS, () -> true); // a0, b2, a1
+        assertThat(b).extracting(Envelope::order).containsExactly(0L, 2L, 1L);
+        AckSequencer s = new AckSequencer();
+        assertThat(s.complete(b.get(1))).isEmpty(); // 2 waits for 0 and 1
+        assertThat(s.complete(b.get(0))).extracting(Envelope::order).containsExactly(0L);
+        assertThat(s.complete(b.get(2))).extracting(Envelope::order).containsExactly(1L, 2L);
+        assertThat(s.waiting()).isZero();
+    }
+
     @Test
     void batchClosesAtMaxPointsWithoutSplittingMessages() throws Exception {
         EnvelopeQueue q = new EnvelopeQueue(1000, System::nanoTime);

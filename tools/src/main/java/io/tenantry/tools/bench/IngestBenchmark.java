@@ -64,6 +64,9 @@ public final class IngestBenchmark {
     }
 
     public static int run(Options o) throws Exception {
+        if (o.values().containsKey("fairness")) {
+            return FairnessBenchmark.run(o);
+        }
         Map<String, String> env = o.stackEnv();
         int tenants = Integer.parseInt(o.get("tenants", "3"));
         int devicesPerTenant = Integer.parseInt(o.get("devices", "10"));
@@ -395,7 +398,7 @@ public final class IngestBenchmark {
         return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static MqttAsyncClient connect(String url, String clientId, String user, String pw, String caPem, int inflight) throws Exception {
+    static MqttAsyncClient connect(String url, String clientId, String user, String pw, String caPem, int inflight) throws Exception {
         MqttAsyncClient c = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setUserName(user);
@@ -407,7 +410,7 @@ public final class IngestBenchmark {
         return c;
     }
 
-    private static void close(MqttAsyncClient c) {
+    static void close(MqttAsyncClient c) {
         try {
             c.disconnect().waitForCompletion(5000);
             c.close();
@@ -439,7 +442,7 @@ public final class IngestBenchmark {
         return (System.nanoTime() - sinceNanos) / 1e9;
     }
 
-    private static long nanos(Instant t) {
+    static long nanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 

@@ -12,6 +12,7 @@ import io.tenantry.edge.Speed;
 import io.tenantry.tools.Options;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -133,10 +134,27 @@ public final class DemoJob {
         }
         say("provisioned %d devices with MQTT credentials (TLS, per-device topic ACL)", devices.size());
 
+        // Fit every file into its tenant plan's time window (docs/telemetry.md §5): ingest refuses timestamps more
+        // than the plan's raw retention in the past or more than max_future_minutes ahead. Each file is moved so its
+        // last row lies one minute before the replay; a file longer than the plan keeps raw data (NAB: 2.5 and 10
+        // months, FREE keeps 3 days) is also time-compressed by a whole factor so it fits in (retention - 1 day).
+        Instant anchor = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Map<String, Path> fitted = new LinkedHashMap<>();
+        for (Provisioned p : devices) {
+            Duration window = Duration.ofDays(p.feed().tenantKey().equals("pro") ? 7 - 1 : 3 - 1);
+            Path out = work.resolve(p.feed().plcId() + ".csv");
+            long factor = fitToWindow(p.feed().csv(), p.feed().separator(), p.feed().zone(), window, anchor, out);
+            if (factor > 1) {
+                say("%s: %s spans more than its plan's raw retention; replayed %dx time-compressed", p.feed().plcId(),
+                        p.feed().csv().getFileName(), factor);
+            }
+            fitted.put(p.username(), out);
+        }
+
         // expected outcome, from the files alone
         Map<String, CsvExpectation> expected = new LinkedHashMap<>();
         for (Provisioned p : devices) {
-            expected.put(p.username(), CsvExpectation.of(p.feed().csv(), p.feed().separator(), TS, LABELS));
+            expected.put(p.username(), CsvExpectation.of(fitted.get(p.username()), p.feed().separator(), TS, LABELS));
         }
 
         // 2. replay all devices in parallel
@@ -146,8 +164,8 @@ public final class DemoJob {
         Instant replayStart = Instant.now();
         for (Provisioned p : devices) {
             ReplayOptions ro = ReplayOptions.builder().brokerUrl(p.brokerUrl()).username(p.username()).password(p.password())
-                    .caFile(ca).topic(p.topic()).clientId(p.username()).csv(p.feed().csv()).separator(p.feed().separator())
-                    .timestampFormat(TS).zone(p.feed().zone()).exclude(LABELS).speed(speed).rebaseToNow(true)
+                    .caFile(ca).topic(p.topic()).clientId(p.username()).csv(fitted.get(p.username())).separator(p.feed().separator())
+                    .timestampFormat(TS).zone(p.feed().zone()).exclude(LABELS).speed(speed).rebaseToNow(false)
                     .batchSize(Integer.parseInt(o.get("batch", "100"))).spoolDir(work.resolve("spool"))
                     .ackTimeout(Duration.ofMinutes(5)).build();
             futures.put(p.username(), pool.submit(() -> Replayer.run(ro)));
@@ -198,8 +216,8 @@ public final class DemoJob {
         long pointsStored = 0;
         long valuesStored = 0;
         long crossTenant = 0;
-        String from = replayStart.minus(Duration.ofDays(1)).toString();
-        String to = replayStart.plus(Duration.ofDays(400)).toString(); // rebased files run up to ~10 months ahead
+        String from = replayStart.minus(Duration.ofDays(8)).toString(); // fitted files lie within the plans' retention
+        String to = replayStart.plus(Duration.ofDays(1)).toString();
         Map<String, long[]> perTenant = new LinkedHashMap<>();
         for (Provisioned p : devices) {
             String viewer = issuer.mint("demo-viewer", p.tenantId(), List.of("viewer"), Duration.ofHours(1));
@@ -267,6 +285,55 @@ public final class DemoJob {
                         + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"seconds\":%d}%n",
                 tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, seconds);
         return ok ? 0 : 1;
+    }
+
+    /**
+     * Writes a copy of {@code csv} whose first-column timestamps are moved (and, when the file spans more than
+     * {@code window}, compressed by a whole factor) so that the last row lies at {@code end} and the first no
+     * earlier than {@code end - window}. Order, repeated timestamps and every other cell are kept; compressed
+     * timestamps are truncated to whole seconds (the pattern has no fraction).
+     *
+     * @return the compression factor (1 when the file fits)
+     * @throws IOException when a file cannot be read or written
+     */
+    static long fitToWindow(Path csv, String separator, ZoneId zone, Duration window, Instant end, Path out) throws IOException {
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern(TS).withZone(zone);
+        List<String> lines = Files.readAllLines(csv, java.nio.charset.StandardCharsets.UTF_8);
+        String sep = java.util.regex.Pattern.quote(separator);
+        Instant min = null;
+        Instant max = null;
+        Instant[] ts = new Instant[lines.size()];
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                ts[i] = java.time.LocalDateTime.parse(line.split(sep, 2)[0].trim(), f).atZone(zone).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                continue; // the edge agent skips such rows too
+            }
+            min = min == null || ts[i].isBefore(min) ? ts[i] : min;
+            max = max == null || ts[i].isAfter(max) ? ts[i] : max;
+        }
+        long factor = 1;
+        if (min != null) {
+            long span = Duration.between(min, max).toSeconds();
+            factor = Math.max(1, (span + window.toSeconds() - 1) / window.toSeconds());
+        }
+        StringBuilder sb = new StringBuilder(lines.get(0)).append('\n');
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (ts[i] == null) {
+                sb.append(line).append('\n');
+                continue;
+            }
+            long back = Duration.between(ts[i], max).toSeconds() / factor;
+            String[] cells = line.split(sep, 2);
+            sb.append(f.format(end.minusSeconds(back))).append(cells.length > 1 ? separator + cells[1] : "").append('\n');
+        }
+        Files.writeString(out, sb, java.nio.charset.StandardCharsets.UTF_8);
+        return factor;
     }
 
     /** The tenant's {@code telemetry} measurement in the raw bucket: {@code "<tenant uuid>.telemetry"} (TenantMeasurements). */
