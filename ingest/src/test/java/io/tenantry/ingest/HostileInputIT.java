@@ -271,13 +271,13 @@ class HostileInputIT {
                 + ",\"fields\":{\"w\":2}},{\"ts\":" + (now - 2 * 86_400_000L) + ",\"fields\":{\"w\":3}},{\"ts\":"
                 + (now - 4 * 86_400_000L) + ",\"fields\":{\"w\":4}}]");
         await().atMost(Duration.ofSeconds(20)).until(() -> rows(dev).size() == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fx.query("SELECT \"w\" FROM \"telemetry\" WHERE \"locatario_id\" = '"
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.query("SELECT \"w\" FROM " + fx.measurement("telemetry", t.id()) + " WHERE \"locatario_id\"::tag = '"
                 + t.id() + "' AND time < now() + 1h").get(0).rows().size() == 2);
         var r = rows(dev).get(0);
         assertThat(r.value2()).isEqualTo(2);
         assertThat(r.value4()).contains("future_timestamp ×1").contains("expired_timestamp ×1")
                 .contains("15 minute(s) ahead").contains("3 day(s) before");
-        assertThat(fx.query("SELECT \"w\" FROM \"telemetry\" WHERE \"locatario_id\" = '" + t.id() + "' AND time < now() + 1h")
+        assertThat(fx.query("SELECT \"w\" FROM " + fx.measurement("telemetry", t.id()) + " WHERE \"locatario_id\"::tag = '" + t.id() + "' AND time < now() + 1h")
                 .get(0).rows()).extracting(row -> ((Number) row.get(1)).intValue()).containsExactlyInAnyOrder(1, 3);
     }
 }

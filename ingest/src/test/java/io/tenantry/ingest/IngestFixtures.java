@@ -213,6 +213,14 @@ final class IngestFixtures implements AutoCloseable {
         return m;
     }
 
+    /** Rejected elements per reason for one tenant: {@code elements_rejected} summed over its dead-letter rows. */
+    Map<String, Integer> deadLetterElements(UUID tenant) {
+        Map<String, Integer> m = new HashMap<>();
+        dsl.select(DEAD_LETTERS.REASON, DEAD_LETTERS.ELEMENTS_REJECTED).from(DEAD_LETTERS).where(DEAD_LETTERS.TENANT_ID.eq(tenant))
+                .fetch().forEach(r -> m.merge(r.value1(), r.value2() == null ? 1 : r.value2(), Integer::sum));
+        return m;
+    }
+
     /** Runs InfluxQL against processo_raw as admin. */
     List<InfluxV1Client.Result> query(String influxql) {
         return influxAdmin.query(influxql, SharedBuckets.RAW.database());
