@@ -2,7 +2,7 @@ package io.tenantry.provisioning.audit;
 
 import io.tenantry.core.id.TenantId;
 import io.tenantry.db.jooq.tables.records.AuditEventsRecord;
-import io.tenantry.provisioning.auth.Actor;
+import io.tenantry.web.auth.Actor;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 

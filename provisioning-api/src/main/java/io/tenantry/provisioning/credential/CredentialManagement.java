@@ -10,7 +10,7 @@ import io.tenantry.db.jooq.tables.records.DevicesRecord;
 import io.tenantry.db.jooq.tables.records.MqttCredentialsRecord;
 import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import io.tenantry.provisioning.audit.AuditLog;
-import io.tenantry.provisioning.auth.Actor;
+import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.broker.Outbox;
 import io.tenantry.provisioning.broker.OutboxProcessor;
 import io.tenantry.provisioning.config.ProvisioningProperties;

@@ -1,9 +1,8 @@
-package io.tenantry.provisioning.auth;
+package io.tenantry.web.auth;
 
-import io.tenantry.adapters.auth.LocalIssuer;
 import com.nimbusds.jose.jwk.JWK;
-import io.tenantry.provisioning.config.ProvisioningProperties;
-import io.tenantry.provisioning.web.ProblemWriter;
+import io.tenantry.adapters.auth.LocalIssuer;
+import io.tenantry.web.ProblemWriter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,11 +33,13 @@ import java.util.List;
  * {@link TokenPolicy} (exp required, bounded lifetime, {@code typ} JWT or at+jwt, no {@code crit}, bounded
  * {@code sub}, canonical signature encoding; RFC 7519 §4.1, RFC 9068). Failures answer 401 with
  * {@code WWW-Authenticate} (RFC 6750 §3) and an RFC 9457 problem body ({@code api:auth.unauthenticated}); a
- * refusal by the security chain answers 403 with {@code api:auth.forbidden}.
+ * refusal by the security chain answers 403 with {@code api:auth.forbidden}. Everything outside {@code /api/**}
+ * (probes, JWKS, OpenAPI) is open. Settings: {@link AuthProperties}. Part of {@link io.tenantry.web.EnableTenantryWeb}.
  */
-@Configuration
-public class SecurityConfig {
+@Configuration(proxyBeanMethods = false)
+public class TenantrySecurityConfiguration {
 
+    /** The filter chain: bearer JWT on {@code /api/**}, problem bodies for 401 and 403, no CSRF, basic or form login. */
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder, ProblemWriter problems) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
@@ -84,19 +85,29 @@ public class SecurityConfig {
         return t.length() > 300 ? t.substring(0, 300) : t;
     }
 
+    /** The local issuer (key file created on first use) when {@code tenantry.auth.local-issuer.enabled}; else none. */
     @Bean
-    LocalIssuer localIssuer(ProvisioningProperties props) {
-        var li = props.auth().localIssuer();
+    LocalIssuer localIssuer(AuthProperties auth) {
+        var li = auth.localIssuer();
         if (!li.enabled()) {
             return null;
         }
-        return LocalIssuer.loadOrCreate(li.keyFile(), props.auth().issuer(), props.auth().audience());
+        if (li.keyFile() == null) {
+            throw new IllegalStateException("tenantry.auth.local-issuer.key-file is required when the local issuer is enabled");
+        }
+        return LocalIssuer.loadOrCreate(li.keyFile(), auth.issuer(), auth.audience());
     }
 
+    /**
+     * Decoder for the configured JWKS URI, or the local issuer's public keys, with the issuer, audience, timestamp
+     * and {@link TokenPolicy} validators.
+     *
+     * @throws IllegalStateException at start-up when neither a JWKS URI nor the local issuer is configured
+     */
     @Bean
-    ReactiveJwtDecoder jwtDecoder(ProvisioningProperties props, ObjectProvider<LocalIssuer> localIssuer) {
+    ReactiveJwtDecoder jwtDecoder(AuthProperties auth, ObjectProvider<LocalIssuer> localIssuer) {
         NimbusReactiveJwtDecoder decoder;
-        String uri = props.auth().jwkSetUri();
+        String uri = auth.jwkSetUri();
         if (uri != null && !uri.isBlank()) {
             decoder = NimbusReactiveJwtDecoder.withJwkSetUri(uri).validateType(false).build();
         } else {
@@ -107,13 +118,13 @@ public class SecurityConfig {
             List<JWK> keys = issuer.publicJwks().getKeys();
             decoder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.fromIterable(keys)).validateType(false).build();
         }
-        String audience = props.auth().audience();
+        String audience = auth.audience();
         OAuth2TokenValidator<Jwt> audienceCheck = new JwtClaimValidator<List<String>>("aud",
                 aud -> aud != null && aud.contains(audience));
         // typ (JWT, at+jwt or none) is checked by TokenPolicy rather than by Nimbus, which only knows JWT
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(List.of(new JwtTimestampValidator(),
-                new JwtIssuerValidator(props.auth().issuer()), audienceCheck,
-                new TokenPolicy(props.auth().maxTokenLifetime()))));
+                new JwtIssuerValidator(auth.issuer()), audienceCheck,
+                new TokenPolicy(auth.maxTokenLifetime()))));
         return decoder;
     }
 }

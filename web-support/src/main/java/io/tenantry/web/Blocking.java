@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.web;
+package io.tenantry.web;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -13,11 +13,11 @@ public final class Blocking {
     private Blocking() {
     }
 
+    /**
+     * @return a Mono that runs {@code work} on the bounded elastic scheduler when subscribed and emits its result
+     *         (or its exception, which the problem handler maps)
+     */
     public static <T> Mono<T> call(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
-    }
-
-    public static Mono<Void> run(Runnable work) {
-        return Mono.<Void>fromRunnable(work).subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.web;
+package io.tenantry.web;
 
 import io.tenantry.core.error.FieldError;
 import io.tenantry.core.error.TenantryException;

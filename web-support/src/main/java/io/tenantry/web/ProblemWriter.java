@@ -1,10 +1,9 @@
-package io.tenantry.provisioning.web;
+package io.tenantry.web;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +15,6 @@ import java.util.List;
  * to the response, for the places that run before or outside the controllers: the security filter chain (401, 403)
  * and request filters (415).
  */
-@Component
 public class ProblemWriter {
     private final JsonMapper json;
 

@@ -1,9 +1,8 @@
-package io.tenantry.provisioning.web;
+package io.tenantry.web;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
  * ({@code api:request.charset}) instead of being decoded as UTF-8 into garbage. {@code US-ASCII} is accepted (a
  * subset of UTF-8); no charset means UTF-8. Runs after authentication (the security chain is ordered first).
  */
-@Component
 @Order(0)
 public class Utf8Only implements WebFilter {
     private final ProblemWriter problems;

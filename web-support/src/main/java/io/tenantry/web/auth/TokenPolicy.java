@@ -1,8 +1,8 @@
-package io.tenantry.provisioning.auth;
+package io.tenantry.web.auth;
 
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tenantry.provisioning.web.TextRules;
+import io.tenantry.web.TextRules;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;

@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.auth;
+package io.tenantry.web.auth;
 
 import java.util.Optional;
 

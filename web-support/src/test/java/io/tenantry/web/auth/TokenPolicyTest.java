@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.auth;
+package io.tenantry.web.auth;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.Jwt;

@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.web;
+package io.tenantry.web;
 
 /**
  * Which characters free-text inputs may hold. PostgreSQL {@code text} cannot store NUL (it answers an error, which

@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.web;
+package io.tenantry.web;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.config;
+package io.tenantry.web;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +14,7 @@ import tools.jackson.databind.type.LogicalType;
  * (databind "CoercionConfig", since 2.12), set here to fail, which answers 400 {@code api:request.malformed}
  * naming the field.
  */
-@Configuration
+@Configuration(proxyBeanMethods = false)
 public class StrictJsonConfig {
 
     @Bean
