@@ -5,7 +5,6 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.web.auth.Actor;
-import io.tenantry.provisioning.broker.OutboxProcessor;
 import io.tenantry.provisioning.credential.CredentialManagement;
 import io.tenantry.provisioning.credential.IssuedCredential;
 import io.tenantry.provisioning.device.Device;
@@ -42,12 +41,10 @@ import java.util.UUID;
 public class DeviceController {
     private final DeviceManagement devices;
     private final CredentialManagement credentials;
-    private final OutboxProcessor processor;
 
-    public DeviceController(DeviceManagement devices, CredentialManagement credentials, OutboxProcessor processor) {
+    public DeviceController(DeviceManagement devices, CredentialManagement credentials) {
         this.devices = devices;
         this.credentials = credentials;
-        this.processor = processor;
     }
 
     /** Body of {@code POST /devices}. */
@@ -98,12 +95,8 @@ public class DeviceController {
     @PatchMapping("/devices/{deviceId}")
     public Mono<DeviceView> update(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId,
                                    @RequestBody UpdateDevice body, ServerWebExchange ex) {
-        return Blocking.call(() -> {
-            DeviceView v = DeviceView.of(devices.update(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId),
-                    DeviceId.of(deviceId), body.type(), body.tags(), body.active(), body.firmwareVersion()));
-            processor.applyNow();
-            return v;
-        });
+        return Blocking.call(() -> DeviceView.of(devices.update(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId),
+                DeviceId.of(deviceId), body.type(), body.tags(), body.active(), body.firmwareVersion())));
     }
 
     @Operation(summary = "Delete a device and its MQTT login")
@@ -112,7 +105,6 @@ public class DeviceController {
                                              @PathVariable UUID deviceId, ServerWebExchange ex) {
         return Blocking.call(() -> {
             devices.delete(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId));
-            processor.applyNow();
             return ResponseEntity.noContent().<Void>build();
         });
     }

@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.broker;
+package io.tenantry.provisioning.outbox;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;

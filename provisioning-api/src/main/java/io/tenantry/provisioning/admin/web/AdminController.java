@@ -1,4 +1,4 @@
-package io.tenantry.provisioning.audit.web;
+package io.tenantry.provisioning.admin.web;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
