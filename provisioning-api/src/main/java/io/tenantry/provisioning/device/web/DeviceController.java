@@ -5,8 +5,6 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.web.auth.Actor;
-import io.tenantry.provisioning.credential.CredentialManagement;
-import io.tenantry.provisioning.credential.IssuedCredential;
 import io.tenantry.provisioning.device.Device;
 import io.tenantry.provisioning.device.DeviceManagement;
 import io.tenantry.web.Blocking;
@@ -32,19 +30,17 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code /api/v1/tenants/{tenantId}/devices} and their MQTT credentials, plus the tenant service credential.
- * The tenant comes from the path and must match the token's (404 otherwise).
+ * {@code /api/v1/tenants/{tenantId}/devices}. The tenant comes from the path and must match the token's (404
+ * otherwise). Credentials of devices are issued by the credential feature's controller.
  */
 @RestController
 @RequestMapping("/api/v1/tenants/{tenantId}")
 @SecurityRequirement(name = "bearer")
 public class DeviceController {
     private final DeviceManagement devices;
-    private final CredentialManagement credentials;
 
-    public DeviceController(DeviceManagement devices, CredentialManagement credentials) {
+    public DeviceController(DeviceManagement devices) {
         this.devices = devices;
-        this.credentials = credentials;
     }
 
     /** Body of {@code POST /devices}. */
@@ -107,21 +103,5 @@ public class DeviceController {
             devices.delete(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId));
             return ResponseEntity.noContent().<Void>build();
         });
-    }
-
-    @Operation(summary = "Issue or rotate the device's MQTT credential; the password is shown once")
-    @PostMapping("/devices/{deviceId}/credentials")
-    public Mono<ResponseEntity<IssuedCredential>> credential(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId,
-                                                             @PathVariable UUID deviceId, ServerWebExchange ex) {
-        return Blocking.call(() -> ResponseEntity.status(201).body(credentials.issueForDevice(Actor.from(jwt),
-                RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId))));
-    }
-
-    @Operation(summary = "Issue or rotate the tenant service login t_<slug>:svc, which may read plc/<slug>/#")
-    @PostMapping("/service-credentials")
-    public Mono<ResponseEntity<IssuedCredential>> serviceCredential(@AuthenticationPrincipal Jwt jwt,
-                                                                    @PathVariable UUID tenantId, ServerWebExchange ex) {
-        return Blocking.call(() -> ResponseEntity.status(201).body(credentials.issueForTenantService(Actor.from(jwt),
-                RequestIds.of(ex), TenantId.of(tenantId))));
     }
 }
