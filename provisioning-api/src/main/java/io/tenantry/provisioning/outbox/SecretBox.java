@@ -13,12 +13,12 @@ import java.util.Base64;
  * AES-256-GCM (NIST SP 800-38D) for secrets that must wait in PostgreSQL until the broker has them: a new
  * MQTT password sits encrypted in the outbox and is wiped once applied. Layout: 12-byte random IV ‖ ciphertext+tag.
  */
-public final class SecretBox {
+final class SecretBox {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec key;
 
     /** @param base64Key 32 bytes, base64 */
-    public SecretBox(String base64Key) {
+    SecretBox(String base64Key) {
         byte[] k = Base64.getDecoder().decode(base64Key.trim());
         if (k.length != 32) {
             throw new IllegalArgumentException("secret key must be 32 bytes (base64), got " + k.length);
@@ -26,7 +26,7 @@ public final class SecretBox {
         this.key = new SecretKeySpec(k, "AES");
     }
 
-    public byte[] seal(String plaintext) {
+    byte[] seal(String plaintext) {
         try {
             byte[] iv = new byte[12];
             RANDOM.nextBytes(iv);
@@ -40,7 +40,7 @@ public final class SecretBox {
     }
 
     /** @throws IllegalStateException when the data was not sealed with this key or was altered */
-    public String open(byte[] sealed) {
+    String open(byte[] sealed) {
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, 12));
