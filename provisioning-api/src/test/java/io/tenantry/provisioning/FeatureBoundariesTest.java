@@ -31,7 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>a feature uses only the features {@link #ALLOWED} lists for it (a new edge is a conscious edit here);</li>
  *   <li>no feature reaches into another's internals: its sub-packages (e.g. {@code device.web}), its use-case
  *       services ({@code *Management}, reached through the feature's API interface such as {@code Tenants}), or
- *       its static methods (no static utility bags across features; enums excepted).</li>
+ *       its static methods (no static utility bags across features; enums excepted);</li>
+ *   <li>each PostgreSQL table (its jOOQ table and record classes) belongs to one feature ({@link #TABLES}); the
+ *       broker feature may also read the tenant, device and credential tables, from which it derives a login's
+ *       desired state, and the tenant feature counts devices for the plan limit. Other features ask the owner (its API interface, or an event it listens to).</li>
  * </ul>
  */
 class FeatureBoundariesTest {
@@ -54,6 +57,16 @@ class FeatureBoundariesTest {
             Map.entry("telemetry", Set.of("device")),
             Map.entry("broker", Set.of("tenant", "outbox", "config")),
             Map.entry("admin", Set.of("audit", "broker")));
+    /** jOOQ table class → the features that may touch it (the owner first). */
+    static final Map<String, Set<String>> TABLES = Map.of(
+            "Tenants", Set.of("tenant", "broker"),
+            "Plans", Set.of("tenant"),
+            // tenant counts a tenant's devices for the plan's device limit (one check for creation and plan change)
+            "Devices", Set.of("device", "broker", "tenant"),
+            "MqttCredentials", Set.of("credential", "broker"),
+            "Outbox", Set.of("outbox"),
+            "AuditEvents", Set.of("audit"));
+    static final String JOOQ_TABLES = "io.tenantry.db.jooq.tables";
     /** Shared infrastructure: anyone may use it, it has no internals to protect from the features. */
     static final Set<String> SHARED = Set.of("config", "support");
 
@@ -78,6 +91,37 @@ class FeatureBoundariesTest {
     @Test
     void noFeatureReachesIntoAnothersInternals() {
         classes().that().resideInAPackage(ROOT + "..").should(notReachIntoOtherFeatures()).check(CLASSES);
+    }
+
+    @Test
+    void eachTableIsTouchedOnlyByItsFeature() {
+        classes().that().resideInAPackage(ROOT + "..").should(touchOnlyOwnTables()).check(CLASSES);
+    }
+
+    static ArchCondition<JavaClass> touchOnlyOwnTables() {
+        return new ArchCondition<>("touch only the tables TABLES gives their feature") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                String from = feature(c).orElseThrow();
+                for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                    JavaClass target = d.getTargetClass();
+                    String table;
+                    if (target.getPackageName().equals(JOOQ_TABLES)) {
+                        table = target.getSimpleName();
+                    } else if (target.getPackageName().equals(JOOQ_TABLES + ".records")
+                            && target.getSimpleName().endsWith("Record")) {
+                        table = target.getSimpleName().substring(0, target.getSimpleName().length() - "Record".length());
+                    } else {
+                        continue;
+                    }
+                    Set<String> allowed = TABLES.get(table);
+                    if (allowed == null || !allowed.contains(from)) {
+                        events.add(SimpleConditionEvent.violated(d, "feature '" + from + "' touches table " + table
+                                + " (owned by " + allowed + "): " + d.getDescription()));
+                    }
+                }
+            }
+        };
     }
 
     /** The feature of a class: first package segment under ROOT; "" for ROOT itself; empty outside ROOT. */

@@ -22,6 +22,7 @@ import io.tenantry.provisioning.tenant.Tenants;
 import io.tenantry.web.TextRules;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
@@ -36,7 +37,6 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
-import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 
 /**
  * Device use cases (design note 003 §3, §4; issue 3): create within the plan's device limit (§7), list, read,
@@ -57,13 +57,16 @@ public class DeviceManagement implements Devices {
     private final Outbox outbox;
     private final Tenants tenants;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    public DeviceManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Tenants tenants, Clock clock) {
+    public DeviceManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Tenants tenants, Clock clock,
+                            ApplicationEventPublisher events) {
         this.dsl = dsl;
         this.audit = audit;
         this.outbox = outbox;
         this.tenants = tenants;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -198,8 +201,8 @@ public class DeviceManagement implements Devices {
             }
             r.setUpdatedAt(Db.now(clock));
             r.store();
-            if (activeChanged && credentialExists(tx, r.getMqttUsername())) {
-                outbox.enqueueBrokerSync(tx, tenant, r.getMqttUsername(), null);
+            if (activeChanged) { // the login follows (credential)
+                events.publishEvent(new DeviceChanged(tx, DeviceChanged.Kind.ACTIVE_CHANGED, tenant, id, r.getMqttUsername()));
             }
             audit.append(tx, actor, tenant, "device.updated", "device:" + id, requestId,
                     Map.of("active", String.valueOf(r.getActive()), "type", r.getType()));
@@ -215,9 +218,9 @@ public class DeviceManagement implements Devices {
             DSLContext tx = c.dsl();
             tenants.lock(tx, tenant);
             DevicesRecord r = record(tx, tenant, id);
-            tx.deleteFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.DEVICE_ID.eq(id.value())).execute();
+            // the login goes first (credential): its row refers to the device
+            events.publishEvent(new DeviceChanged(tx, DeviceChanged.Kind.REMOVING, tenant, id, r.getMqttUsername()));
             r.delete();
-            outbox.enqueueBrokerSync(tx, tenant, r.getMqttUsername(), null);
             audit.append(tx, actor, tenant, "device.deleted", "device:" + id, requestId, Map.of("plcId", r.getPlcId()));
             outbox.notifyDirectory(tx, tenant);
         });
@@ -230,10 +233,6 @@ public class DeviceManagement implements Devices {
             throw new NotFoundException("provisioning:device.not-found", "device " + id + " not found");
         }
         return r;
-    }
-
-    private static boolean credentialExists(DSLContext tx, String username) {
-        return tx.fetchExists(MQTT_CREDENTIALS, MQTT_CREDENTIALS.USERNAME.eq(username));
     }
 
     private static void validateTags(Map<String, String> tags, List<FieldError> errors) {

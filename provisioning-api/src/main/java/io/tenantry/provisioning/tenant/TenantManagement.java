@@ -14,6 +14,7 @@ import io.tenantry.provisioning.outbox.Outbox;
 import io.tenantry.provisioning.support.Db;
 import io.tenantry.web.TextRules;
 import org.jooq.DSLContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 import java.time.Clock;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
-import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 import static io.tenantry.db.jooq.Tables.PLANS;
 import static io.tenantry.db.jooq.Tables.TENANTS;
 
@@ -40,12 +40,14 @@ public class TenantManagement implements Tenants {
     private final AuditLog audit;
     private final Outbox outbox;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    public TenantManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Clock clock) {
+    public TenantManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Clock clock, ApplicationEventPublisher events) {
         this.dsl = dsl;
         this.audit = audit;
         this.outbox = outbox;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -158,7 +160,8 @@ public class TenantManagement implements Tenants {
     }
 
     /**
-     * Moves a tenant through its lifecycle and queues the broker change for all its logins.
+     * Moves a tenant through its lifecycle; {@link TenantStatusChanged} lets its logins follow (disabled, enabled,
+     * deleted) in the same transaction.
      * ACTIVE ↔ SUSPENDED; ACTIVE or SUSPENDED → TERMINATED (final; its credentials are deleted).
      *
      * @throws ConflictException {@code provisioning:tenant.terminated} when the tenant is already terminated
@@ -173,17 +176,10 @@ public class TenantManagement implements Tenants {
             if (current == TenantStatus.TERMINATED) {
                 throw new ConflictException("provisioning:tenant.terminated", "tenant " + id + " is terminated");
             }
-            List<String> usernames = tx.select(MQTT_CREDENTIALS.USERNAME).from(MQTT_CREDENTIALS)
-                    .where(MQTT_CREDENTIALS.TENANT_ID.eq(id.value())).fetch(MQTT_CREDENTIALS.USERNAME);
-            if (target == TenantStatus.TERMINATED) {
-                tx.deleteFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.TENANT_ID.eq(id.value())).execute();
-            }
             r.setStatus(target.name());
             r.setUpdatedAt(now());
             r.store();
-            for (String u : usernames) {
-                outbox.enqueueBrokerSync(tx, id, u, null);
-            }
+            events.publishEvent(new TenantStatusChanged(tx, id, current, target)); // logins follow (credential)
             audit.append(tx, actor, id, "tenant." + target.name().toLowerCase(), "tenant:" + id, requestId,
                     Map.of("from", current.name(), "to", target.name()));
             outbox.notifyDirectory(tx, id);
