@@ -49,6 +49,8 @@ class BrokerFlowIT extends ProvisioningTestBase {
     Credential deviceCredential(String tenant, Object deviceId) {
         Map<String, Object> m = post(token("owner", tenant), "/api/v1/tenants/" + tenant + "/devices/" + deviceId + "/credentials", null, 201);
         assertThat(m.get("brokerUrl")).isEqualTo(ENV.mqttTlsUrl());
+        // the outbox is applied right after commit, before the response is written (broker up)
+        assertThat(m.get("brokerSync")).isEqualTo("applied");
         return Credential.of(m);
     }
 
@@ -231,8 +233,9 @@ class BrokerFlowIT extends ProvisioningTestBase {
         String owner = token("owner", t);
         http().patch().uri("/api/v1/tenants/" + t + "/devices/" + d).headers(h -> h.setBearerAuth(owner))
                 .bodyValue(Map.of("active", false)).exchange().expectStatus().isOk();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !live.isConnected());
+        // applied after commit, before the response: the login is disabled when the PATCH answers
         assertThat(broker.client(c.username())).hasValueSatisfying(bc -> assertThat(bc.disabled()).isTrue());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !live.isConnected());
         assertThatThrownBy(() -> connect(c)).isInstanceOf(MqttException.class);
         http().patch().uri("/api/v1/tenants/" + t + "/devices/" + d).headers(h -> h.setBearerAuth(owner))
                 .bodyValue(Map.of("active", true)).exchange().expectStatus().isOk();
@@ -243,8 +246,8 @@ class BrokerFlowIT extends ProvisioningTestBase {
                 .exchange().expectStatus().isForbidden();
         http().delete().uri("/api/v1/tenants/" + t + "/devices/" + d).headers(h -> h.setBearerAuth(owner))
                 .exchange().expectStatus().isNoContent();
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.client(c.username()).isEmpty()
-                && broker.roleAcls(c.username()).isEmpty());
+        assertThat(broker.client(c.username())).isEmpty();
+        assertThat(broker.roleAcls(c.username())).isEmpty();
         assertThatThrownBy(() -> connect(c)).isInstanceOf(MqttException.class);
         get(owner, "/api/v1/tenants/" + t + "/devices/" + d, 404);
     }

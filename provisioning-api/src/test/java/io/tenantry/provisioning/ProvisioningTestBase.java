@@ -5,6 +5,7 @@ import io.tenantry.testsupport.LocalStack;
 import io.tenantry.testsupport.StackEnv;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,9 +18,12 @@ import java.util.UUID;
 
 /**
  * Starts the provisioning API on a random port against the real local stack (PostgreSQL, Mosquitto, InfluxDB),
- * with the local token issuer enabled, and offers token minting and HTTP helpers.
+ * with the local token issuer enabled, and offers token minting and HTTP helpers. All ITs share this one context
+ * (one outbox processor), which also holds {@link OutboxIT.EchoHandler}, a handler of the test-only outbox kind
+ * {@code test.echo}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(OutboxIT.EchoHandler.class)
 abstract class ProvisioningTestBase {
     static final StackEnv ENV = LocalStack.ensureUp();
 

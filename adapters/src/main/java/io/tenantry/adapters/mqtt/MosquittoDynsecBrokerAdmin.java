@@ -239,22 +239,24 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
     }
 
     @Override
-    public void ensureClient(String username, String password, List<String> roles) {
-        Optional<BrokerClient> current = client(username);
-        if (current.isEmpty()) {
-            ObjectNode c = cmd("createClient").put("username", username).put("password", password);
-            ArrayNode rs = c.putArray("roles");
-            roles.forEach(r -> rs.add(JSON.createObjectNode().put("rolename", r)));
-            command(c);
-            return;
-        }
-        for (String r : current.get().roles()) {
+    public void createClient(String username, String password, List<String> roles) {
+        ObjectNode c = cmd("createClient").put("username", username).put("password", password);
+        ArrayNode rs = c.putArray("roles");
+        roles.forEach(r -> rs.add(JSON.createObjectNode().put("rolename", r)));
+        command(c);
+    }
+
+    @Override
+    public void setRoles(String username, List<String> roles) {
+        BrokerClient current = client(username).orElseThrow(
+                () -> new BrokerCommandException("setRoles", "Client not found: " + username));
+        for (String r : current.roles()) {
             if (!roles.contains(r)) {
                 command(cmd("removeClientRole").put("username", username).put("rolename", r));
             }
         }
         for (String r : roles) {
-            if (!current.get().roles().contains(r)) {
+            if (!current.roles().contains(r)) {
                 command(cmd("addClientRole").put("username", username).put("rolename", r));
             }
         }

@@ -1,6 +1,7 @@
 package io.tenantry.adapters.mqtt;
 
 import io.tenantry.core.broker.AclRule;
+import io.tenantry.core.broker.BrokerCommandException;
 import io.tenantry.testsupport.LocalStackExtension;
 import io.tenantry.testsupport.StackEnv;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -50,6 +51,7 @@ class MosquittoDynsecSmokeIT {
     void tearDown() {
         admin.deleteClient(user);
         admin.deleteRole(user);
+        admin.deleteRole(user + "_other");
         admin.close();
     }
 
@@ -140,5 +142,33 @@ class MosquittoDynsecSmokeIT {
 
         // a wrong password is refused
         assertThatThrownBy(() -> tlsClient("wrong")).isInstanceOf(MqttException.class);
+    }
+
+    @Test
+    void setRolesChangesOnlyTheRolesAndCreateClientRefusesAnExistingName() throws Exception {
+        String other = user + "_other";
+        admin.ensureRole(user, List.of(AclRule.allow(AclRule.Type.PUBLISH_CLIENT_SEND, allowed)));
+        admin.ensureRole(other, List.of());
+        assertThatThrownBy(() -> admin.setRoles(user, List.of(user))).isInstanceOf(BrokerCommandException.class);
+        String password = UUID.randomUUID().toString();
+        admin.createClient(user, password, List.of(user));
+        assertThatThrownBy(() -> admin.createClient(user, "another", List.of(user)))
+                .isInstanceOf(BrokerCommandException.class);
+
+        admin.setRoles(user, List.of(other));
+        assertThat(admin.client(user)).hasValueSatisfying(c -> assertThat(c.roles()).containsExactly(other));
+        admin.setRoles(user, List.of(user, other));
+        assertThat(admin.client(user)).hasValueSatisfying(c -> assertThat(c.roles()).containsExactlyInAnyOrder(user, other));
+        admin.setRoles(user, List.of(user));
+        assertThat(admin.client(user)).hasValueSatisfying(c -> assertThat(c.roles()).containsExactly(user));
+
+        // neither setRoles nor the refused createClient touched the password
+        MqttClient c = tlsClient(password);
+        try {
+            assertThat(c.isConnected()).isTrue();
+        } finally {
+            c.disconnectForcibly(1000);
+            c.close(true);
+        }
     }
 }

@@ -20,10 +20,32 @@ public interface BrokerAdmin {
     void deleteRole(String role);
 
     /**
-     * Creates the client if absent (with {@code password} and {@code roles}); if present, sets its roles to
-     * exactly {@code roles}. The password is only set on creation; use {@link #setPassword} to rotate.
+     * Creates a client with {@code password} and exactly {@code roles}.
+     *
+     * @throws BrokerCommandException when a client of that name exists already
      */
-    void ensureClient(String username, String password, List<String> roles);
+    void createClient(String username, String password, List<String> roles);
+
+    /**
+     * Sets an existing client's roles to exactly {@code roles} (adds the missing, removes the others); its password
+     * and connections are untouched.
+     *
+     * @throws BrokerCommandException when the client does not exist
+     */
+    void setRoles(String username, List<String> roles);
+
+    /**
+     * Creates the client with {@code password} and {@code roles} if absent; if present, only sets its roles
+     * ({@link #setRoles}; the password is left alone, use {@link #setPassword} to rotate). For set-up code that
+     * knows the password either way (platform service logins, test fixtures).
+     */
+    default void ensureClient(String username, String password, List<String> roles) {
+        if (client(username).isPresent()) {
+            setRoles(username, roles);
+        } else {
+            createClient(username, password, roles);
+        }
+    }
 
     /** Sets a client's password; takes effect at the next connect. */
     void setPassword(String username, String password);

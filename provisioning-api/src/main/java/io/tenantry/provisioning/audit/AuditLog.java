@@ -2,13 +2,14 @@ package io.tenantry.provisioning.audit;
 
 import io.tenantry.core.id.TenantId;
 import io.tenantry.db.jooq.tables.records.AuditEventsRecord;
-import io.tenantry.provisioning.auth.Actor;
+import io.tenantry.web.auth.Actor;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +33,11 @@ public class AuditLog {
     /** The {@code prev_hash} of the first event. */
     public static final String GENESIS = "0".repeat(64);
     private static final long LOCK_KEY = 0x6175_6469_74L; // "audit"
+    private final Clock clock;
+
+    public AuditLog(Clock clock) {
+        this.clock = clock;
+    }
 
     /**
      * Appends one event in the caller's transaction.
@@ -48,7 +54,7 @@ public class AuditLog {
                 .fetchOptional(AUDIT_EVENTS.HASH).orElse(GENESIS);
         AuditEventsRecord r = tx.newRecord(AUDIT_EVENTS);
         r.setId(UUID.randomUUID());
-        r.setOccurredAt(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
+        r.setOccurredAt(OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS));
         r.setActor(actor == null ? "system" : actor.subject() + actor.tenantId().map(t -> "@" + t).orElse("@platform"));
         r.setTenantId(tenant == null ? null : tenant.value());
         r.setAction(action);

@@ -106,11 +106,11 @@ public class BrokerSync {
             } else {
                 changes.add("created client " + username);
             }
-            broker.ensureClient(username, pw, List.of(username));
+            broker.createClient(username, pw, List.of(username));
             disabled = false;
         } else {
             if (!current.get().roles().equals(List.of(username))) {
-                broker.ensureClient(username, "unused", List.of(username));
+                broker.setRoles(username, List.of(username));
                 changes.add("corrected roles of " + username);
             }
             disabled = current.get().disabled();

@@ -8,6 +8,7 @@ import io.tenantry.core.broker.BrokerAdmin;
 import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.timeseries.BucketAdmin;
 import io.tenantry.provisioning.config.ProvisioningProperties;
+import io.tenantry.provisioning.outbox.OutboxProcessor;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 
@@ -36,7 +36,7 @@ import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
  *       {@code t_*} that PostgreSQL does not know are deleted. Logins still named by the V1 scheme are kept and
  *       listed in the report ({@code legacyLogins}); issuing their credential again renames them.</li>
  * </ol>
- * Drift it fixed is logged, counted ({@code tenantry.reconciler.drift}) and kept in {@link #lastReport()}.
+ * Drift it fixed is logged, counted ({@code tenantry.reconciler.drift}) and returned.
  */
 @Component
 public class Reconciler {
@@ -49,7 +49,6 @@ public class Reconciler {
     private final OutboxProcessor outbox;
     private final ProvisioningProperties props;
     private final Counter driftCounter;
-    private final AtomicReference<ReconcileReport> last = new AtomicReference<>();
 
     public Reconciler(DSLContext dsl, BrokerAdmin broker, BucketAdmin buckets, BrokerSync sync, OutboxProcessor outbox,
                       ProvisioningProperties props, MeterRegistry meters) {
@@ -154,12 +153,7 @@ public class Reconciler {
         if (!drift.isEmpty() || !problems.isEmpty()) {
             log.info("reconciliation fixed {} drift(s): {}; problems: {}", drift.size(), drift, problems);
         }
-        last.set(report);
         return report;
     }
 
-    /** The last report, or null before the first run. */
-    public ReconcileReport lastReport() {
-        return last.get();
-    }
 }

@@ -6,17 +6,17 @@ import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.id.PlcId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.id.TenantSlug;
-import io.tenantry.db.jooq.tables.records.DevicesRecord;
 import io.tenantry.db.jooq.tables.records.MqttCredentialsRecord;
-import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import io.tenantry.provisioning.audit.AuditLog;
-import io.tenantry.provisioning.auth.Actor;
-import io.tenantry.provisioning.broker.Outbox;
-import io.tenantry.provisioning.broker.OutboxProcessor;
+import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.config.ProvisioningProperties;
-import io.tenantry.provisioning.device.DeviceManagement;
-import io.tenantry.provisioning.tenant.TenantManagement;
+import io.tenantry.provisioning.device.Device;
+import io.tenantry.provisioning.device.Devices;
+import io.tenantry.provisioning.outbox.Outbox;
+import io.tenantry.provisioning.support.Db;
+import io.tenantry.provisioning.tenant.Tenant;
 import io.tenantry.provisioning.tenant.TenantStatus;
+import io.tenantry.provisioning.tenant.Tenants;
 import org.jooq.DSLContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -25,11 +25,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 
 import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
-import static io.tenantry.db.jooq.Tables.OUTBOX;
 
 /**
  * Issues and rotates MQTT credentials (note 000 "create/rotate credential device"; note 003 §4 usernames, as changed
@@ -42,6 +42,8 @@ import static io.tenantry.db.jooq.Tables.OUTBOX;
  * never by username, and a username already held by another owner is never overwritten, so no request can take
  * over another tenant's or device's login. A legacy (V1-named) login is renamed when it is issued again: the old
  * login is deleted from the broker in the same outbox run that creates the new one.
+ * <p>
+ * The outbox applies the broker change right after commit, so the response usually says {@code applied}.
  */
 @Service
 public class CredentialManagement {
@@ -49,17 +51,21 @@ public class CredentialManagement {
     private final DSLContext dsl;
     private final AuditLog audit;
     private final Outbox outbox;
-    private final OutboxProcessor processor;
+    private final Tenants tenants;
+    private final Devices devices;
     private final ProvisioningProperties props;
+    private final Clock clock;
     private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(10);
 
-    public CredentialManagement(DSLContext dsl, AuditLog audit, Outbox outbox, OutboxProcessor processor,
-                                ProvisioningProperties props) {
+    public CredentialManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Tenants tenants, Devices devices,
+                                ProvisioningProperties props, Clock clock) {
         this.dsl = dsl;
         this.audit = audit;
         this.outbox = outbox;
-        this.processor = processor;
+        this.tenants = tenants;
+        this.devices = devices;
         this.props = props;
+        this.clock = clock;
     }
 
     /**
@@ -74,15 +80,14 @@ public class CredentialManagement {
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
-            TenantsRecord t = lockUsable(tx, tenant);
-            DevicesRecord d = DeviceManagement.record(tx, tenant, device);
-            TenantSlug slug = TenantSlug.of(t.getSlug());
-            PlcId plc = PlcId.of(d.getPlcId());
+            Tenant t = lockUsable(tx, tenant);
+            Device d = devices.find(tx, tenant, device);
+            TenantSlug slug = t.slug();
+            PlcId plc = d.plcId();
             String username = MqttNames.deviceUsername(slug, plc);
             boolean rotated = store(tx, tenant, device, username, password);
-            if (!username.equals(d.getMqttUsername())) {
-                d.setMqttUsername(username);
-                d.store();
+            if (!username.equals(d.mqttUsername())) {
+                devices.setMqttUsername(tx, device, username);
             }
             audit.append(tx, actor, tenant, rotated ? "credential.rotated" : "credential.issued", "mqtt:" + username,
                     requestId, Map.of("device", device.toString()));
@@ -99,8 +104,8 @@ public class CredentialManagement {
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
-            TenantsRecord t = lockUsable(tx, tenant);
-            TenantSlug slug = TenantSlug.of(t.getSlug());
+            Tenant t = lockUsable(tx, tenant);
+            TenantSlug slug = t.slug();
             String username = MqttNames.serviceUsername(slug);
             boolean rotated = store(tx, tenant, null, username, password);
             audit.append(tx, actor, tenant, rotated ? "credential.rotated" : "credential.issued", "mqtt:" + username,
@@ -111,9 +116,9 @@ public class CredentialManagement {
         return issued(out[0], password, out[1]);
     }
 
-    private TenantsRecord lockUsable(DSLContext tx, TenantId tenant) {
-        TenantsRecord t = TenantManagement.lock(tx, tenant);
-        if (TenantStatus.TERMINATED.name().equals(t.getStatus())) {
+    private Tenant lockUsable(DSLContext tx, TenantId tenant) {
+        Tenant t = tenants.lock(tx, tenant);
+        if (t.status() == TenantStatus.TERMINATED) {
             throw new ConflictException("provisioning:tenant.terminated", "tenant " + tenant + " is terminated");
         }
         return t;
@@ -128,7 +133,7 @@ public class CredentialManagement {
      *                               {@link MqttNames} scheme, refused rather than handed over if it ever happens
      */
     private boolean store(DSLContext tx, TenantId tenant, DeviceId device, String username, String password) {
-        var now = TenantManagement.now();
+        var now = Db.now(clock);
         var owner = MQTT_CREDENTIALS.TENANT_ID.eq(tenant.value()).and(device == null
                 ? MQTT_CREDENTIALS.DEVICE_ID.isNull() : MQTT_CREDENTIALS.DEVICE_ID.eq(device.value()));
         MqttCredentialsRecord own = tx.selectFrom(MQTT_CREDENTIALS).where(owner).forUpdate().fetchOne();
@@ -162,19 +167,11 @@ public class CredentialManagement {
         return existed;
     }
 
-    /** Applies the outbox now (the broker usually has the login before the response leaves) and reports. */
+    /** Reports, after commit, whether the outbox has already brought the broker in step. */
     private IssuedCredential issued(String username, String password, String topic) {
-        processor.applyNow();
-        boolean pending = dsl.fetchExists(OUTBOX, OUTBOX.AGGREGATE_ID.eq(username).and(OUTBOX.DONE_AT.isNull()));
+        boolean pending = outbox.pending(dsl, username);
         return new IssuedCredential(username, password, topic, props.mqtt().deviceUrl(), caPem(),
                 pending ? "pending" : "applied");
-    }
-
-    /** Verifies a password against the stored hash (for tests and support tooling). */
-    public boolean matches(String username, String password) {
-        String hash = dsl.select(MQTT_CREDENTIALS.PASSWORD_HASH).from(MQTT_CREDENTIALS)
-                .where(MQTT_CREDENTIALS.USERNAME.eq(username)).fetchOne(MQTT_CREDENTIALS.PASSWORD_HASH);
-        return hash != null && bcrypt.matches(password, hash);
     }
 
     private String caPem() {

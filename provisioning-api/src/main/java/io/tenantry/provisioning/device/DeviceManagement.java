@@ -13,20 +13,23 @@ import io.tenantry.core.id.TenantSlug;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
-import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import io.tenantry.provisioning.audit.AuditLog;
-import io.tenantry.provisioning.auth.Actor;
-import io.tenantry.provisioning.broker.Outbox;
-import io.tenantry.provisioning.tenant.TenantManagement;
+import io.tenantry.web.auth.Actor;
+import io.tenantry.provisioning.outbox.Outbox;
+import io.tenantry.provisioning.support.Db;
+import io.tenantry.provisioning.tenant.Tenant;
 import io.tenantry.provisioning.tenant.TenantStatus;
-import io.tenantry.provisioning.web.TextRules;
+import io.tenantry.provisioning.tenant.Tenants;
+import io.tenantry.web.TextRules;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +38,14 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
-import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 
 /**
  * Device use cases (design note 003 §3, §4; issue 3): create within the plan's device limit (§7), list, read,
  * change, deactivate and delete. The broker follows through the outbox: deactivating disables the device's
- * login, deleting removes it.
+ * login, deleting removes it. Other features reach devices through {@link Devices} only.
  */
 @Service
-public class DeviceManagement {
+public class DeviceManagement implements Devices {
     /** Device types of note 003 §3. */
     public static final Set<String> TYPES = Set.of("siemens_s7", "modbus_tcp", "opcua");
     /** Tag keys a device may not set: the platform sets them on every point. */
@@ -54,11 +56,18 @@ public class DeviceManagement {
     private final DSLContext dsl;
     private final AuditLog audit;
     private final Outbox outbox;
+    private final Tenants tenants;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    public DeviceManagement(DSLContext dsl, AuditLog audit, Outbox outbox) {
+    public DeviceManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Tenants tenants, Clock clock,
+                            ApplicationEventPublisher events) {
         this.dsl = dsl;
         this.audit = audit;
         this.outbox = outbox;
+        this.tenants = tenants;
+        this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -88,13 +97,13 @@ public class DeviceManagement {
         try {
             return dsl.transactionResult(c -> {
                 DSLContext tx = c.dsl();
-                TenantsRecord t = TenantManagement.lock(tx, tenant);
-                if (!TenantStatus.ACTIVE.name().equals(t.getStatus())) {
-                    throw new ConflictException("provisioning:tenant.not-active", "tenant is " + t.getStatus());
+                Tenant t = tenants.lock(tx, tenant);
+                if (t.status() != TenantStatus.ACTIVE) {
+                    throw new ConflictException("provisioning:tenant.not-active", "tenant is " + t.status());
                 }
-                TenantManagement.requireDeviceCapacity(tx, tenant, t.getPlan(), 1);
-                TenantSlug slug = TenantSlug.of(t.getSlug());
-                var now = TenantManagement.now();
+                tenants.requireDeviceCapacity(tx, tenant, t.plan(), 1);
+                TenantSlug slug = t.slug();
+                var now = Db.now(clock);
                 DevicesRecord r = tx.newRecord(DEVICES);
                 r.setId(DeviceId.random().value());
                 r.setTenantId(tenant.value());
@@ -108,11 +117,11 @@ public class DeviceManagement {
                 r.store();
                 audit.append(tx, actor, tenant, "device.created", "device:" + r.getId(), requestId,
                         Map.of("plcId", finalPlc.value(), "type", type));
-                Outbox.notifyDirectory(tx, tenant);
+                outbox.notifyDirectory(tx, tenant);
                 return toDevice(r, slug);
             });
         } catch (RuntimeException e) {
-            if (TenantManagement.isUniqueViolation(e)) {
+            if (Db.isUniqueViolation(e)) {
                 // PLC ids are unique per tenant only (the MQTT username t_<slug>.<plc_id> cannot collide across
                 // tenants), so this answer says nothing about other tenants' devices (issue 7, existence oracle)
                 throw new ConflictException("provisioning:device.plc-id-taken",
@@ -126,7 +135,7 @@ public class DeviceManagement {
     /** Devices of a tenant the caller may see. */
     public List<Device> list(Actor actor, TenantId tenant) {
         actor.requireVisible(tenant);
-        TenantSlug slug = TenantManagement.find(dsl, tenant).slug();
+        TenantSlug slug = tenants.find(dsl, tenant).slug();
         return dsl.selectFrom(DEVICES).where(DEVICES.TENANT_ID.eq(tenant.value())).orderBy(DEVICES.PLC_ID)
                 .fetch(r -> toDevice(r, slug));
     }
@@ -134,8 +143,19 @@ public class DeviceManagement {
     /** @throws NotFoundException when absent, or the tenant or device is not the caller's */
     public Device get(Actor actor, TenantId tenant, DeviceId id) {
         actor.requireVisible(tenant);
-        TenantSlug slug = TenantManagement.find(dsl, tenant).slug();
+        TenantSlug slug = tenants.find(dsl, tenant).slug(); // tenant first: an unknown tenant is tenant.not-found
         return toDevice(record(dsl, tenant, id), slug);
+    }
+
+    @Override
+    public Device find(DSLContext ctx, TenantId tenant, DeviceId id) {
+        DevicesRecord r = record(ctx, tenant, id);
+        return toDevice(r, tenants.find(ctx, tenant).slug());
+    }
+
+    @Override
+    public void setMqttUsername(DSLContext tx, DeviceId id, String username) {
+        tx.update(DEVICES).set(DEVICES.MQTT_USERNAME, username).where(DEVICES.ID.eq(id.value())).execute();
     }
 
     /**
@@ -165,7 +185,7 @@ public class DeviceManagement {
         }
         return dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
-            TenantsRecord t = TenantManagement.lock(tx, tenant);
+            Tenant t = tenants.lock(tx, tenant);
             DevicesRecord r = record(tx, tenant, id);
             boolean activeChanged = active != null && active != r.getActive();
             if (type != null) {
@@ -180,15 +200,15 @@ public class DeviceManagement {
             if (firmwareVersion != null) {
                 r.setFirmwareVersion(firmwareVersion);
             }
-            r.setUpdatedAt(TenantManagement.now());
+            r.setUpdatedAt(Db.now(clock));
             r.store();
-            if (activeChanged && credentialExists(tx, r.getMqttUsername())) {
-                outbox.enqueueBrokerSync(tx, tenant, r.getMqttUsername(), null);
+            if (activeChanged) { // the login follows (credential)
+                events.publishEvent(new DeviceChanged(tx, DeviceChanged.Kind.ACTIVE_CHANGED, tenant, id, r.getMqttUsername()));
             }
             audit.append(tx, actor, tenant, "device.updated", "device:" + id, requestId,
                     Map.of("active", String.valueOf(r.getActive()), "type", r.getType()));
-            Outbox.notifyDirectory(tx, tenant);
-            return toDevice(r, TenantSlug.of(t.getSlug()));
+            outbox.notifyDirectory(tx, tenant);
+            return toDevice(r, t.slug());
         });
     }
 
@@ -197,27 +217,23 @@ public class DeviceManagement {
         actor.requireDeviceAdmin(tenant);
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
-            TenantManagement.lock(tx, tenant);
+            tenants.lock(tx, tenant);
             DevicesRecord r = record(tx, tenant, id);
-            tx.deleteFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.DEVICE_ID.eq(id.value())).execute();
+            // the login goes first (credential): its row refers to the device
+            events.publishEvent(new DeviceChanged(tx, DeviceChanged.Kind.REMOVING, tenant, id, r.getMqttUsername()));
             r.delete();
-            outbox.enqueueBrokerSync(tx, tenant, r.getMqttUsername(), null);
             audit.append(tx, actor, tenant, "device.deleted", "device:" + id, requestId, Map.of("plcId", r.getPlcId()));
-            Outbox.notifyDirectory(tx, tenant);
+            outbox.notifyDirectory(tx, tenant);
         });
     }
 
     /** The device row of {@code tenant}; 404 when it belongs to another tenant. */
-    public static DevicesRecord record(DSLContext ctx, TenantId tenant, DeviceId id) {
+    private static DevicesRecord record(DSLContext ctx, TenantId tenant, DeviceId id) {
         DevicesRecord r = ctx.selectFrom(DEVICES).where(DEVICES.ID.eq(id.value())).and(DEVICES.TENANT_ID.eq(tenant.value())).fetchOne();
         if (r == null) {
             throw new NotFoundException("provisioning:device.not-found", "device " + id + " not found");
         }
         return r;
-    }
-
-    private static boolean credentialExists(DSLContext tx, String username) {
-        return tx.fetchExists(MQTT_CREDENTIALS, MQTT_CREDENTIALS.USERNAME.eq(username));
     }
 
     private static void validateTags(Map<String, String> tags, List<FieldError> errors) {
@@ -245,7 +261,7 @@ public class DeviceManagement {
         });
     }
 
-    static Device toDevice(DevicesRecord r, TenantSlug slug) {
+    private static Device toDevice(DevicesRecord r, TenantSlug slug) {
         Map<String, String> tags = r.getTags() == null ? Map.of()
                 : JSON.readValue(r.getTags().data(), new TypeReference<TreeMap<String, String>>() {
                 });

@@ -12,14 +12,15 @@ import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.TenantMeasurements;
-import io.tenantry.db.jooq.tables.records.DevicesRecord;
-import io.tenantry.provisioning.auth.Actor;
-import io.tenantry.provisioning.device.DeviceManagement;
-import io.tenantry.provisioning.web.TextRules;
+import io.tenantry.web.auth.Actor;
+import io.tenantry.provisioning.device.Device;
+import io.tenantry.provisioning.device.Devices;
+import io.tenantry.web.TextRules;
 import org.jooq.DSLContext;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,10 +64,14 @@ public class TelemetryQuery {
 
     private final DSLContext dsl;
     private final InfluxV1Client influx;
+    private final Devices devices;
+    private final Clock clock;
 
-    public TelemetryQuery(DSLContext dsl, @Qualifier("telemetryReader") InfluxV1Client influx) {
+    public TelemetryQuery(DSLContext dsl, @Qualifier("telemetryReader") InfluxV1Client influx, Devices devices, Clock clock) {
         this.dsl = dsl;
         this.influx = influx;
+        this.devices = devices;
+        this.clock = clock;
     }
 
     /**
@@ -113,9 +118,9 @@ public class TelemetryQuery {
     public Result query(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields, String aggregate,
                         String interval, String measurement, Integer limit) {
         actor.requireVisible(tenant);
-        DevicesRecord d = DeviceManagement.record(dsl, tenant, device);
+        Device d = devices.find(dsl, tenant, device);
         List<FieldError> errors = new ArrayList<>();
-        Instant toT = parseTime("to", to, Instant.now(), errors);
+        Instant toT = parseTime("to", to, clock.instant(), errors);
         Instant hourBefore = toT.minus(Duration.ofHours(1));
         Instant fromT = parseTime("from", from, hourBefore.isBefore(MIN_TIME) ? MIN_TIME : hourBefore, errors);
         if (fromT.isAfter(toT) && errors.isEmpty()) {
@@ -169,7 +174,7 @@ public class TelemetryQuery {
         String q = "SELECT " + select + " FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
                 + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), meas))
                 + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
-                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.getPlcId())
+                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId().value())
                 + " AND time >= " + nanos(fromT) + " AND time <= " + nanos(toT)
                 + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
                 + " ORDER BY time ASC LIMIT " + lim;
@@ -198,7 +203,7 @@ public class TelemetryQuery {
             }
         }
         columns.removeAll(hidden);
-        return new Result(tenant.value(), device.value(), d.getPlcId(), meas, fromT, toT, agg, interval, columns, points);
+        return new Result(tenant.value(), device.value(), d.plcId().value(), meas, fromT, toT, agg, interval, columns, points);
     }
 
     /**

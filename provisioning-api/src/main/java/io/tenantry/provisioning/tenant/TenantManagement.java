@@ -9,22 +9,21 @@ import io.tenantry.core.id.TenantId;
 import io.tenantry.core.id.TenantSlug;
 import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import io.tenantry.provisioning.audit.AuditLog;
-import io.tenantry.provisioning.auth.Actor;
-import io.tenantry.provisioning.broker.Outbox;
-import io.tenantry.provisioning.web.TextRules;
+import io.tenantry.web.auth.Actor;
+import io.tenantry.provisioning.outbox.Outbox;
+import io.tenantry.provisioning.support.Db;
+import io.tenantry.web.TextRules;
 import org.jooq.DSLContext;
-import org.jooq.exception.DataAccessException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
-import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 import static io.tenantry.db.jooq.Tables.PLANS;
 import static io.tenantry.db.jooq.Tables.TENANTS;
 
@@ -32,18 +31,23 @@ import static io.tenantry.db.jooq.Tables.TENANTS;
  * Tenant use cases: create, read, rename, change plan, and the lifecycle of design note 003 §11
  * (suspend: block broker logins; activate; terminate: delete broker logins and roles). Every mutation writes an
  * audit event and, where the broker must follow, an outbox entry, in the same PostgreSQL transaction; the change
- * reaches the broker after commit (and is retried until it does).
+ * reaches the broker after commit (and is retried until it does). Other features reach tenants through
+ * {@link Tenants} only.
  */
 @Service
-public class TenantManagement {
+public class TenantManagement implements Tenants {
     private final DSLContext dsl;
     private final AuditLog audit;
     private final Outbox outbox;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    public TenantManagement(DSLContext dsl, AuditLog audit, Outbox outbox) {
+    public TenantManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Clock clock, ApplicationEventPublisher events) {
         this.dsl = dsl;
         this.audit = audit;
         this.outbox = outbox;
+        this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -83,11 +87,11 @@ public class TenantManagement {
                 r.store();
                 audit.append(tx, actor, id, "tenant.created", "tenant:" + id, requestId,
                         Map.of("slug", finalSlug.value(), "plan", plan));
-                Outbox.notifyDirectory(tx, id);
+                outbox.notifyDirectory(tx, id);
                 return toTenant(r);
             });
         } catch (RuntimeException e) {
-            if (isUniqueViolation(e)) {
+            if (Db.isUniqueViolation(e)) {
                 throw new ConflictException("provisioning:tenant.slug-taken", "slug '" + slug + "' is taken",
                         List.of(new FieldError("slug", "already taken", slug)));
             }
@@ -135,7 +139,7 @@ public class TenantManagement {
         }
         return dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
-            TenantsRecord r = lock(tx, id);
+            TenantsRecord r = lockRecord(tx, id);
             if (TenantStatus.valueOf(r.getStatus()) == TenantStatus.TERMINATED) {
                 throw new ConflictException("provisioning:tenant.terminated", "tenant " + id + " is terminated; it cannot be changed");
             }
@@ -150,13 +154,14 @@ public class TenantManagement {
             r.store();
             audit.append(tx, actor, id, "tenant.updated", "tenant:" + id, requestId,
                     Map.of("name", String.valueOf(name), "plan", String.valueOf(plan)));
-            Outbox.notifyDirectory(tx, id);
+            outbox.notifyDirectory(tx, id);
             return toTenant(r);
         });
     }
 
     /**
-     * Moves a tenant through its lifecycle and queues the broker change for all its logins.
+     * Moves a tenant through its lifecycle; {@link TenantStatusChanged} lets its logins follow (disabled, enabled,
+     * deleted) in the same transaction.
      * ACTIVE ↔ SUSPENDED; ACTIVE or SUSPENDED → TERMINATED (final; its credentials are deleted).
      *
      * @throws ConflictException {@code provisioning:tenant.terminated} when the tenant is already terminated
@@ -166,31 +171,24 @@ public class TenantManagement {
         actor.requirePlatformAdmin();
         return dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
-            TenantsRecord r = lock(tx, id);
+            TenantsRecord r = lockRecord(tx, id);
             TenantStatus current = TenantStatus.valueOf(r.getStatus());
             if (current == TenantStatus.TERMINATED) {
                 throw new ConflictException("provisioning:tenant.terminated", "tenant " + id + " is terminated");
             }
-            List<String> usernames = tx.select(MQTT_CREDENTIALS.USERNAME).from(MQTT_CREDENTIALS)
-                    .where(MQTT_CREDENTIALS.TENANT_ID.eq(id.value())).fetch(MQTT_CREDENTIALS.USERNAME);
-            if (target == TenantStatus.TERMINATED) {
-                tx.deleteFrom(MQTT_CREDENTIALS).where(MQTT_CREDENTIALS.TENANT_ID.eq(id.value())).execute();
-            }
             r.setStatus(target.name());
             r.setUpdatedAt(now());
             r.store();
-            for (String u : usernames) {
-                outbox.enqueueBrokerSync(tx, id, u, null);
-            }
+            events.publishEvent(new TenantStatusChanged(tx, id, current, target)); // logins follow (credential)
             audit.append(tx, actor, id, "tenant." + target.name().toLowerCase(), "tenant:" + id, requestId,
                     Map.of("from", current.name(), "to", target.name()));
-            Outbox.notifyDirectory(tx, id);
+            outbox.notifyDirectory(tx, id);
             return toTenant(r);
         });
     }
 
-    /** The tenant, read in the given transaction. */
-    public static Tenant find(DSLContext ctx, TenantId id) {
+    @Override
+    public Tenant find(DSLContext ctx, TenantId id) {
         TenantsRecord r = ctx.selectFrom(TENANTS).where(TENANTS.ID.eq(id.value())).fetchOne();
         if (r == null) {
             throw new NotFoundException("provisioning:tenant.not-found", "tenant " + id + " not found");
@@ -198,8 +196,12 @@ public class TenantManagement {
         return toTenant(r);
     }
 
-    /** Locks the tenant row (SELECT … FOR UPDATE) so concurrent changes to it serialise. */
-    public static TenantsRecord lock(DSLContext tx, TenantId id) {
+    @Override
+    public Tenant lock(DSLContext tx, TenantId id) {
+        return toTenant(lockRecord(tx, id));
+    }
+
+    private static TenantsRecord lockRecord(DSLContext tx, TenantId id) {
         TenantsRecord r = tx.selectFrom(TENANTS).where(TENANTS.ID.eq(id.value())).forUpdate().fetchOne();
         if (r == null) {
             throw new NotFoundException("provisioning:tenant.not-found", "tenant " + id + " not found");
@@ -208,19 +210,14 @@ public class TenantManagement {
     }
 
     /** The plan's limits. */
-    public static Plan plan(DSLContext ctx, String code) {
+    private static Plan plan(DSLContext ctx, String code) {
         return ctx.selectFrom(PLANS).where(PLANS.CODE.eq(code)).fetchOne(p -> new Plan(p.getCode(), p.getMaxDevices(),
                 p.getPointsPerMinute(), p.getRawRetentionDays(), p.getAggregatedRetentionDays(), p.getMaxActiveAlerts(),
                 p.getMaxDashboards()));
     }
 
-    /**
-     * Checks the plan's device limit (design note 003 §7) for the tenant's current devices plus {@code adding}.
-     * Call with the tenant row locked ({@link #lock}) so concurrent creations cannot both pass.
-     *
-     * @throws LimitExceededException {@code provisioning:plan.device-limit}, naming the plan and its limit
-     */
-    public static void requireDeviceCapacity(DSLContext tx, TenantId tenant, String planCode, int adding) {
+    @Override
+    public void requireDeviceCapacity(DSLContext tx, TenantId tenant, String planCode, int adding) {
         Plan plan = plan(tx, planCode);
         int count = tx.fetchCount(DEVICES, DEVICES.TENANT_ID.eq(tenant.value()));
         if (count + adding > plan.maxDevices()) {
@@ -230,7 +227,7 @@ public class TenantManagement {
         }
     }
 
-    static Tenant toTenant(TenantsRecord r) {
+    private static Tenant toTenant(TenantsRecord r) {
         return new Tenant(TenantId.of(r.getId()), TenantSlug.of(r.getSlug()), r.getName(), TenantStatus.valueOf(r.getStatus()),
                 r.getPlan(), r.getCreatedAt(), r.getUpdatedAt());
     }
@@ -249,27 +246,7 @@ public class TenantManagement {
         }
     }
 
-    /**
-     * True when the failure is a PostgreSQL unique violation (SQLSTATE 23505), whether jOOQ reports it or Spring
-     * translated it.
-     */
-    public static boolean isUniqueViolation(RuntimeException e) {
-        if (e instanceof org.springframework.dao.DuplicateKeyException) {
-            return true;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DataAccessException d && "23505".equals(d.sqlState())) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException s && "23505".equals(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Now, truncated to PostgreSQL's microsecond precision. */
-    public static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    private OffsetDateTime now() {
+        return Db.now(clock);
     }
 }

@@ -4,14 +4,11 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
-import io.tenantry.provisioning.auth.Actor;
-import io.tenantry.provisioning.broker.OutboxProcessor;
-import io.tenantry.provisioning.credential.CredentialManagement;
-import io.tenantry.provisioning.credential.IssuedCredential;
+import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.device.Device;
 import io.tenantry.provisioning.device.DeviceManagement;
-import io.tenantry.provisioning.web.Blocking;
-import io.tenantry.provisioning.web.RequestIds;
+import io.tenantry.web.Blocking;
+import io.tenantry.web.RequestIds;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -33,21 +30,17 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code /api/v1/tenants/{tenantId}/devices} and their MQTT credentials, plus the tenant service credential.
- * The tenant comes from the path and must match the token's (404 otherwise).
+ * {@code /api/v1/tenants/{tenantId}/devices}. The tenant comes from the path and must match the token's (404
+ * otherwise). Credentials of devices are issued by the credential feature's controller.
  */
 @RestController
 @RequestMapping("/api/v1/tenants/{tenantId}")
 @SecurityRequirement(name = "bearer")
 public class DeviceController {
     private final DeviceManagement devices;
-    private final CredentialManagement credentials;
-    private final OutboxProcessor processor;
 
-    public DeviceController(DeviceManagement devices, CredentialManagement credentials, OutboxProcessor processor) {
+    public DeviceController(DeviceManagement devices) {
         this.devices = devices;
-        this.credentials = credentials;
-        this.processor = processor;
     }
 
     /** Body of {@code POST /devices}. */
@@ -98,12 +91,8 @@ public class DeviceController {
     @PatchMapping("/devices/{deviceId}")
     public Mono<DeviceView> update(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId,
                                    @RequestBody UpdateDevice body, ServerWebExchange ex) {
-        return Blocking.call(() -> {
-            DeviceView v = DeviceView.of(devices.update(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId),
-                    DeviceId.of(deviceId), body.type(), body.tags(), body.active(), body.firmwareVersion()));
-            processor.applyNow();
-            return v;
-        });
+        return Blocking.call(() -> DeviceView.of(devices.update(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId),
+                DeviceId.of(deviceId), body.type(), body.tags(), body.active(), body.firmwareVersion())));
     }
 
     @Operation(summary = "Delete a device and its MQTT login")
@@ -112,24 +101,7 @@ public class DeviceController {
                                              @PathVariable UUID deviceId, ServerWebExchange ex) {
         return Blocking.call(() -> {
             devices.delete(Actor.from(jwt), RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId));
-            processor.applyNow();
             return ResponseEntity.noContent().<Void>build();
         });
-    }
-
-    @Operation(summary = "Issue or rotate the device's MQTT credential; the password is shown once")
-    @PostMapping("/devices/{deviceId}/credentials")
-    public Mono<ResponseEntity<IssuedCredential>> credential(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId,
-                                                             @PathVariable UUID deviceId, ServerWebExchange ex) {
-        return Blocking.call(() -> ResponseEntity.status(201).body(credentials.issueForDevice(Actor.from(jwt),
-                RequestIds.of(ex), TenantId.of(tenantId), DeviceId.of(deviceId))));
-    }
-
-    @Operation(summary = "Issue or rotate the tenant service login t_<slug>:svc, which may read plc/<slug>/#")
-    @PostMapping("/service-credentials")
-    public Mono<ResponseEntity<IssuedCredential>> serviceCredential(@AuthenticationPrincipal Jwt jwt,
-                                                                    @PathVariable UUID tenantId, ServerWebExchange ex) {
-        return Blocking.call(() -> ResponseEntity.status(201).body(credentials.issueForTenantService(Actor.from(jwt),
-                RequestIds.of(ex), TenantId.of(tenantId))));
     }
 }

@@ -3,13 +3,12 @@ package io.tenantry.provisioning.tenant.web;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.tenantry.core.id.TenantId;
-import io.tenantry.provisioning.auth.Actor;
-import io.tenantry.provisioning.broker.OutboxProcessor;
+import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.tenant.Tenant;
 import io.tenantry.provisioning.tenant.TenantManagement;
 import io.tenantry.provisioning.tenant.TenantStatus;
-import io.tenantry.provisioning.web.Blocking;
-import io.tenantry.provisioning.web.RequestIds;
+import io.tenantry.web.Blocking;
+import io.tenantry.web.RequestIds;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -34,11 +33,9 @@ import java.util.UUID;
 @SecurityRequirement(name = "bearer")
 public class TenantController {
     private final TenantManagement tenants;
-    private final OutboxProcessor processor;
 
-    public TenantController(TenantManagement tenants, OutboxProcessor processor) {
+    public TenantController(TenantManagement tenants) {
         this.tenants = tenants;
-        this.processor = processor;
     }
 
     /** Body of {@code POST /tenants}. */
@@ -104,10 +101,7 @@ public class TenantController {
     }
 
     private Mono<TenantView> transition(Jwt jwt, UUID id, ServerWebExchange ex, TenantStatus target) {
-        return Blocking.call(() -> TenantView.of(tenants.transition(Actor.from(jwt), RequestIds.of(ex), TenantId.of(id), target)))
-                .flatMap(v -> Blocking.call(() -> {
-                    processor.applyNow();
-                    return v;
-                }));
+        // the broker change is applied right after commit by the outbox (see Outbox)
+        return Blocking.call(() -> TenantView.of(tenants.transition(Actor.from(jwt), RequestIds.of(ex), TenantId.of(id), target)));
     }
 }

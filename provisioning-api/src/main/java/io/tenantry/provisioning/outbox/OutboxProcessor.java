@@ -1,0 +1,165 @@
+package io.tenantry.provisioning.outbox;
+
+import io.tenantry.core.error.UnavailableException;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.db.jooq.tables.records.OutboxRecord;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.tenantry.db.jooq.Tables.OUTBOX;
+
+/**
+ * Applies due outbox entries, oldest first, by handing each ({@code kind}, aggregate) to the {@link OutboxHandler}
+ * of that kind. All pending entries of one aggregate are applied together with the newest secret among them (a
+ * later rotation wins). A failed aggregate is retried with exponential backoff (1 s doubling, at most 16 s); an
+ * entry whose kind has no handler backs off the same way (and is logged). While a target is unreachable
+ * ({@link UnavailableException}) processing stops and resumes on the next run.
+ * <p>
+ * Runs right after every transaction that enqueued entries ({@link OutboxCommitted}, see {@link Outbox}), every
+ * 2 s, and from the reconciler; always in its own transaction under a PostgreSQL advisory lock, so one instance of
+ * a cluster processes at a time.
+ */
+@Component
+public class OutboxProcessor {
+    private static final Logger log = LoggerFactory.getLogger(OutboxProcessor.class);
+    private static final long LOCK_KEY = 0x7465_6e61_6e74_7279L; // "tenantry"
+
+    private final DSLContext dsl;
+    private final Outbox outbox;
+    private final Map<String, OutboxHandler> handlers = new HashMap<>();
+    private final TransactionTemplate ownTransaction;
+    private final Clock clock;
+
+    /**
+     * @throws IllegalStateException when two handlers claim the same kind
+     */
+    public OutboxProcessor(DSLContext dsl, Outbox outbox, List<OutboxHandler> handlers, PlatformTransactionManager tm,
+                           Clock clock) {
+        this.dsl = dsl;
+        this.outbox = outbox;
+        this.clock = clock;
+        for (OutboxHandler h : handlers) {
+            OutboxHandler before = this.handlers.putIfAbsent(h.kind(), h);
+            if (before != null) {
+                throw new IllegalStateException("two outbox handlers for kind " + h.kind() + ": " + before + ", " + h);
+            }
+        }
+        // its own transaction even when called from an after-commit hook, where the committed one is still bound
+        this.ownTransaction = new TransactionTemplate(tm);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    @EventListener
+    void afterCommit(OutboxCommitted event) {
+        applyNow();
+    }
+
+    /** Scheduled run; like {@link #processDue()} but never throws (what fails stays queued, logged). */
+    @Scheduled(fixedDelay = 2000, initialDelay = 2000)
+    void applyNow() {
+        try {
+            processDue();
+        } catch (RuntimeException e) {
+            log.warn("outbox processing failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Applies every due entry.
+     *
+     * @return aggregates applied in this run
+     */
+    public synchronized int processDue() {
+        Integer applied = ownTransaction.execute(status -> processDueLocked());
+        return applied == null ? 0 : applied;
+    }
+
+    private int processDueLocked() {
+        Boolean locked = dsl.select(DSL.field("pg_try_advisory_xact_lock({0})", Boolean.class, DSL.val(LOCK_KEY)))
+                .fetchOne(0, Boolean.class);
+        if (!Boolean.TRUE.equals(locked)) {
+            return 0;
+        }
+        List<OutboxRecord> due = dsl.selectFrom(OUTBOX).where(OUTBOX.DONE_AT.isNull())
+                .and(OUTBOX.NEXT_ATTEMPT_AT.le(OffsetDateTime.now(clock))).orderBy(OUTBOX.ID).limit(500).fetch();
+        Set<Key> keys = new LinkedHashSet<>();
+        due.forEach(r -> keys.add(new Key(r.getKind(), r.getAggregateId())));
+        int applied = 0;
+        for (Key key : keys) {
+            List<OutboxRecord> pending = dsl.selectFrom(OUTBOX).where(OUTBOX.DONE_AT.isNull())
+                    .and(OUTBOX.KIND.eq(key.kind())).and(OUTBOX.AGGREGATE_ID.eq(key.aggregateId()))
+                    .orderBy(OUTBOX.ID).fetch();
+            if (pending.isEmpty()) {
+                continue;
+            }
+            try {
+                OutboxHandler handler = handlers.get(key.kind());
+                if (handler == null) {
+                    throw new IllegalStateException("no outbox handler for kind " + key.kind());
+                }
+                List<String> changes = handler.apply(fold(key, pending));
+                if (!changes.isEmpty()) {
+                    log.info("{} {}: {}", key.kind(), key.aggregateId(), changes);
+                }
+                for (OutboxRecord r : pending) {
+                    r.setDoneAt(OffsetDateTime.now(clock));
+                    r.setSecret(null);
+                    r.setLastError(null);
+                    r.store();
+                }
+                applied++;
+            } catch (RuntimeException e) {
+                for (OutboxRecord r : pending) {
+                    int attempts = r.getAttempts() + 1;
+                    r.setAttempts(attempts);
+                    long backoff = Math.min(16, 1L << Math.min(4, attempts - 1));
+                    r.setNextAttemptAt(OffsetDateTime.now(clock).plus(Duration.ofSeconds(backoff)));
+                    String msg = String.valueOf(e.getMessage());
+                    r.setLastError(msg.length() > 1000 ? msg.substring(0, 1000) : msg);
+                    r.store();
+                }
+                if (e instanceof UnavailableException) {
+                    log.warn("{} target unavailable, outbox paused: {}", key.kind(), e.getMessage());
+                    break;
+                }
+                log.warn("{} of {} failed: {}", key.kind(), key.aggregateId(), e.getMessage());
+            }
+        }
+        return applied;
+    }
+
+    /** One entry for the handler: the newest secret, the newest tenant id. */
+    private OutboxEntry fold(Key key, List<OutboxRecord> pending) {
+        String secret = null;
+        TenantId tenant = null;
+        for (OutboxRecord r : pending) {
+            if (r.getSecret() != null) {
+                secret = outbox.open(r.getSecret());
+            }
+            if (r.getTenantId() != null) {
+                tenant = TenantId.of(r.getTenantId());
+            }
+        }
+        return new OutboxEntry(key.kind(), tenant, key.aggregateId(), secret);
+    }
+
+    private record Key(String kind, String aggregateId) {
+    }
+}

@@ -1,0 +1,35 @@
+package io.tenantry.provisioning.tenant;
+
+import io.tenantry.core.error.LimitExceededException;
+import io.tenantry.core.error.NotFoundException;
+import io.tenantry.core.id.TenantId;
+import org.jooq.DSLContext;
+
+/**
+ * What other provisioning features may ask of the tenant feature (devices and credentials check the tenant's
+ * status and plan inside their own transaction). Implemented by {@link TenantManagement}; inject this interface.
+ */
+public interface Tenants {
+    /**
+     * The tenant, read with {@code ctx} (a transaction or the plain context).
+     *
+     * @throws NotFoundException {@code provisioning:tenant.not-found}
+     */
+    Tenant find(DSLContext ctx, TenantId id);
+
+    /**
+     * Reads and locks the tenant row (SELECT … FOR UPDATE) in {@code tx}, so concurrent changes to the tenant and
+     * its devices and credentials serialise.
+     *
+     * @throws NotFoundException {@code provisioning:tenant.not-found}
+     */
+    Tenant lock(DSLContext tx, TenantId id);
+
+    /**
+     * Checks the plan's device limit (design note 003 §7) for the tenant's current devices plus {@code adding}.
+     * Call with the tenant locked ({@link #lock}) so concurrent creations cannot both pass.
+     *
+     * @throws LimitExceededException {@code provisioning:plan.device-limit}, naming the plan and its limit
+     */
+    void requireDeviceCapacity(DSLContext tx, TenantId tenant, String planCode, int adding);
+}
