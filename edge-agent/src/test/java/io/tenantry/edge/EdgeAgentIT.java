@@ -246,7 +246,7 @@ class EdgeAgentIT {
         String topic = "plc/" + tenant + "/rec1";
         ReplayOptions o = tls("rec1", csv).timestampFormat("yyyy-MM-dd HH:mm:ss").speed(Speed.MAX).spoolDir(tmp).build();
         // an earlier run died with three unacknowledged messages in its spool
-        try (Spool s = Spool.open(tmp.resolve(Replayer.safeName(o.clientId())))) {
+        try (Spool s = Spool.open(tmp.resolve(ReliablePublisher.safeName(o.broker().clientId())))) {
             for (long seq = 101; seq <= 103; seq++) {
                 s.append(seq, 1, ("{\"ts\":\"2014-01-07T00:00:00Z\",\"fields\":{\"value\":" + seq + ".0},\"seq\":" + seq + "}")
                         .getBytes(StandardCharsets.UTF_8));
@@ -260,7 +260,7 @@ class EdgeAgentIT {
         assertThat(s.rowsPublished()).isEqualTo(6);
         await().atMost(Duration.ofSeconds(10)).until(() -> watcher.seqs(topic).size() >= 9);
         assertThat(watcher.seqs(topic)).containsExactly(101L, 102L, 103L, 1L, 2L, 3L, 4L, 5L, 6L);
-        try (var files = Files.list(tmp.resolve(Replayer.safeName(o.clientId())))) {
+        try (var files = Files.list(tmp.resolve(ReliablePublisher.safeName(o.broker().clientId())))) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.startsWith("seg-"));
         }
     }
@@ -320,7 +320,7 @@ class EdgeAgentIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("does not wait for the ack timeout").isLessThan(Duration.ofSeconds(20));
         assertThat(watcher.received()).isEmpty();
         // not delivered means kept: the refused message is still in the spool directory for the next run
-        try (Spool left = Spool.open(spoolDir.resolve(Replayer.safeName(o.clientId())))) {
+        try (Spool left = Spool.open(spoolDir.resolve(ReliablePublisher.safeName(o.broker().clientId())))) {
             assertThat(left.recovered()).extracting(e -> e.firstSeq).contains(1L);
         }
     }

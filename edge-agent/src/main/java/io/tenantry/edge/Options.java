@@ -1,0 +1,80 @@
+package io.tenantry.edge;
+
+import picocli.CommandLine.ITypeConverter;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Locale;
+
+/** Shared validation and the command-line value converters of the option records. */
+final class Options {
+    private Options() {
+    }
+
+    /** {@code d}, or {@code dflt} when null; throws when zero or negative. */
+    static Duration positive(String name, Duration d, Duration dflt) {
+        if (d == null) {
+            return dflt;
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    /** Whole seconds, e.g. {@code 60}, to a {@link Duration}. */
+    static final class Seconds implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(v.strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number of seconds: '" + v + "'");
+            }
+        }
+    }
+
+    /** A cell separator; {@code tab} or {@code \t} for the tab character. */
+    static final class Separator implements ITypeConverter<String> {
+        @Override
+        public String convert(String v) {
+            return switch (v) {
+                case "\\t", "tab", "TAB" -> "\t";
+                default -> v;
+            };
+        }
+    }
+
+    /** {@link Speed#parse}. */
+    static final class SpeedValue implements ITypeConverter<Speed> {
+        @Override
+        public Speed convert(String v) {
+            return Speed.parse(v);
+        }
+    }
+
+    /** A zone id such as {@code Europe/Moscow} or {@code UTC}. */
+    static final class Zone implements ITypeConverter<ZoneId> {
+        @Override
+        public ZoneId convert(String v) {
+            try {
+                return ZoneId.of(v);
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("invalid --zone '" + v + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** {@code rfc3339} (or {@code iso}) or {@code epoch-ms}. */
+    static final class TsOutput implements ITypeConverter<TimestampOutput> {
+        @Override
+        public TimestampOutput convert(String v) {
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "rfc3339", "iso" -> TimestampOutput.RFC3339;
+                case "epoch-ms" -> TimestampOutput.EPOCH_MS;
+                default -> throw new IllegalArgumentException("invalid --ts-output '" + v + "': use rfc3339 or epoch-ms");
+            };
+        }
+    }
+}
