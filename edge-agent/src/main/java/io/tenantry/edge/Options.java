@@ -1,6 +1,7 @@
 package io.tenantry.edge;
 
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class Options {
             try {
                 return Duration.ofSeconds(Long.parseLong(v.strip()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number of seconds: '" + v + "'");
+                throw new TypeConversionException("not a number of seconds: '" + v + "'");
             }
         }
     }
@@ -50,7 +51,11 @@ final class Options {
     static final class SpeedValue implements ITypeConverter<Speed> {
         @Override
         public Speed convert(String v) {
-            return Speed.parse(v);
+            try {
+                return Speed.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -61,7 +66,7 @@ final class Options {
             try {
                 return ZoneId.of(v);
             } catch (DateTimeException e) {
-                throw new IllegalArgumentException("invalid --zone '" + v + "': " + e.getMessage(), e);
+                throw new TypeConversionException("invalid --zone '" + v + "': " + e.getMessage());
             }
         }
     }
@@ -73,7 +78,7 @@ final class Options {
             return switch (v.toLowerCase(Locale.ROOT)) {
                 case "rfc3339", "iso" -> TimestampOutput.RFC3339;
                 case "epoch-ms" -> TimestampOutput.EPOCH_MS;
-                default -> throw new IllegalArgumentException("invalid --ts-output '" + v + "': use rfc3339 or epoch-ms");
+                default -> throw new TypeConversionException("invalid --ts-output '" + v + "': use rfc3339 or epoch-ms");
             };
         }
     }
