@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Command line of the edge agent: maps options onto {@link ReplayOptions} and runs {@link Replayer#run}.
+ * Command line of the edge agent: the option groups' builders ({@link BrokerOptions}, {@link PublishOptions},
+ * {@link CsvOptions}) are mixed in as the options, so each is declared once; then runs {@link Replayer#run}.
  * <p>
  * Output: connection events, skipped rows (the first 10) and progress on stderr; at the end one human line and
  * then one JSON line ({@link ReplaySummary#toJson()}) on stdout.
