@@ -121,7 +121,7 @@ public record CsvOptions(
         private Speed speed;
         @Option(names = "--rebase-to-now", description = "Shift timestamps so that the first row is now (spacing kept).")
         private boolean rebaseToNow;
-        @Option(names = "--batch-size", paramLabel = "N", description = "Rows per MQTT message; >1 sends a JSON array (default: 1).")
+        @Option(names = "--batch-size", paramLabel = "N", converter = Options.PositiveInt.class, description = "Rows per MQTT message; >1 sends a JSON array (default: 1).")
         private int batchSize;
         @Option(names = "--max-message-bytes", paramLabel = "N", description = "Largest payload; bigger batches are split "
                 + "(default: " + TelemetryPayloads.DEFAULT_MAX_MESSAGE_BYTES + ", ingest's limit).")

@@ -36,6 +36,26 @@ final class Options {
         }
     }
 
+    /**
+     * A whole number &gt;= 1 (on the command line 0 is an error; in the builders 0 means "default"). The message
+     * names no option: picocli prefixes "Invalid value for option '--x'".
+     */
+    static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String v) {
+            int n;
+            try {
+                n = Integer.parseInt(v.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("not a whole number: '" + v + "'");
+            }
+            if (n < 1) {
+                throw new TypeConversionException("must be >= 1, got " + n);
+            }
+            return n;
+        }
+    }
+
     /** A cell separator; {@code tab} or {@code \t} for the tab character. */
     static final class Separator implements ITypeConverter<String> {
         @Override

@@ -84,10 +84,10 @@ public record PublishOptions(
         @Option(names = "--spool-dir", paramLabel = "DIR", description = "Store-and-forward directory: messages are spooled to "
                 + "DIR/<client-id> until acknowledged; leftovers of an earlier run are sent first (default: queue in memory only).")
         private Path spoolDir;
-        @Option(names = "--max-inflight", paramLabel = "N",
+        @Option(names = "--max-inflight", paramLabel = "N", converter = Options.PositiveInt.class,
                 description = "Most messages sent but not yet acknowledged (default: " + DEFAULT_MAX_INFLIGHT + ").")
         private int maxInflight;
-        @Option(names = "--buffer-size", paramLabel = "N", description = "Most messages queued unacknowledged (e.g. while "
+        @Option(names = "--buffer-size", paramLabel = "N", converter = Options.PositiveInt.class, description = "Most messages queued unacknowledged (e.g. while "
                 + "the broker is down); reading waits when full (default: " + DEFAULT_BUFFER_SIZE + ").")
         private int bufferSize;
         @Option(names = "--ack-timeout", paramLabel = "SECONDS", converter = Options.Seconds.class,

@@ -87,6 +87,22 @@ class EdgeAgentTest {
         Result bad = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", "a.csv", "--speed", "fast");
         assertThat(bad.code).isEqualTo(2);
         assertThat(bad.err).contains("invalid speed 'fast'");
+        String[] base = {"-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", "a.csv"};
+        Result zeroBatch = run(Map.of(), concat(base, "--batch-size", "0"));
+        assertThat(zeroBatch.code).isEqualTo(2);
+        assertThat(zeroBatch.err).contains("--batch-size", "must be >= 1");
+        Result badInflight = run(Map.of(), concat(base, "--max-inflight", "-3"));
+        assertThat(badInflight.code).isEqualTo(2);
+        assertThat(badInflight.err).contains("--max-inflight", "must be >= 1");
+        Result badZone = run(Map.of(), concat(base, "--zone", "Mars/Olympus"));
+        assertThat(badZone.code).isEqualTo(2);
+        assertThat(badZone.err).contains("invalid --zone 'Mars/Olympus'");
+        Result zeroTimeout = run(Map.of(), concat(base, "--ack-timeout", "0"));
+        assertThat(zeroTimeout.code).isEqualTo(2);
+        assertThat(zeroTimeout.err).contains("ackTimeout must be positive");
+        Result negativeWindow = run(Map.of(), concat(base, "--resend-window", "-1"));
+        assertThat(negativeWindow.code).isEqualTo(2);
+        assertThat(negativeWindow.err).contains("resendWindow must be >= 0");
         // a CSV that does not fit the options is reported before any connection attempt
         Path csv = Files.writeString(tmp.resolve("a.csv"), "t,a\n2020-01-01T00:00:00Z,1\n");
         Result field = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", csv.toString(), "--fields", "nope");
