@@ -2,6 +2,7 @@ package io.tenantry.edge;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -10,17 +11,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.ZoneId;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Command line of the edge agent: maps options onto {@link ReplayOptions} and runs {@link Replayer#run}.
+ * Command line of the edge agent: the option groups' builders ({@link BrokerOptions}, {@link PublishOptions},
+ * {@link CsvOptions}) are mixed in as the options, so each is declared once; then runs {@link Replayer#run}.
  * <p>
  * Output: connection events, skipped rows (the first 10) and progress on stderr; at the end one human line and
  * then one JSON line ({@link ReplaySummary#toJson()}) on stdout.
@@ -53,69 +50,18 @@ public final class EdgeAgent implements Callable<Integer> {
     /** Environment variable holding the password when neither --password nor --password-file is given. */
     public static final String PASSWORD_ENV = "EDGE_PASSWORD";
 
-    @Option(names = {"-b", "--broker"}, required = true, paramLabel = "URL",
-            description = "Broker URL: ssl://host:port (TLS, hostname verified) or tcp://host:port.")
-    String broker;
-    @Option(names = {"-u", "--username"}, paramLabel = "NAME", description = "MQTT username.")
-    String username;
+    // Every replay option is declared once, on its group's builder (BrokerOptions, PublishOptions, CsvOptions).
+    @Mixin
+    BrokerOptions.Builder broker = BrokerOptions.builder();
     @Option(names = {"-P", "--password"}, paramLabel = "SECRET",
             description = "MQTT password (visible in the process list; prefer --password-file or $" + PASSWORD_ENV + ").")
     String password;
     @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the password (trailing newline ignored).")
     Path passwordFile;
-    @Option(names = "--ca-file", paramLabel = "PEM", description = "CA certificate(s) to trust for TLS (PEM).")
-    Path caFile;
-    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "Topic, plc/<tenant_slug>/<plc_id>.")
-    String topic;
-    @Option(names = "--client-id", paramLabel = "ID", description = "MQTT client id (default: the username).")
-    String clientId;
-    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file (UTF-8, header line first).")
-    Path csv;
-    @Option(names = "--separator", defaultValue = ",", paramLabel = "SEP", description = "Cell separator; 'tab' or '\\t' for tab (default: ${DEFAULT-VALUE}).")
-    String separator;
-    @Option(names = "--timestamp-column", paramLabel = "NAME", description = "Timestamp column (default: the first column).")
-    String timestampColumn;
-    @Option(names = "--timestamp-format", defaultValue = "iso", paramLabel = "FMT",
-            description = "iso, epoch-ms, epoch-s or a DateTimeFormatter pattern such as 'yyyy-MM-dd HH:mm:ss' (default: ${DEFAULT-VALUE}).")
-    String timestampFormat;
-    @Option(names = "--zone", defaultValue = "UTC", paramLabel = "ZONE", description = "Zone of timestamps without offset, e.g. Europe/Moscow (default: ${DEFAULT-VALUE}).")
-    String zone;
-    @Option(names = "--fields", split = ",", paramLabel = "NAME", description = "Columns to send (default: all but the timestamp and --exclude).")
-    List<String> fields;
-    @Option(names = "--exclude", split = ",", paramLabel = "NAME", description = "Columns never sent, e.g. anomaly,changepoint.")
-    List<String> exclude;
-    @Option(names = "--speed", defaultValue = "real", paramLabel = "SPEED", description = "real, xN or N (N times faster), or max (default: ${DEFAULT-VALUE}).")
-    String speed;
-    @Option(names = "--rebase-to-now", description = "Shift timestamps so that the first row is now (spacing kept).")
-    boolean rebaseToNow;
-    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N", description = "Rows per MQTT message; >1 sends a JSON array (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-    @Option(names = "--max-message-bytes", defaultValue = "" + TelemetryPayloads.DEFAULT_MAX_MESSAGE_BYTES, paramLabel = "N",
-            description = "Largest payload; bigger batches are split (default: ${DEFAULT-VALUE}, ingest's limit).")
-    int maxMessageBytes;
-    @Option(names = "--seq-start", defaultValue = "1", paramLabel = "N", description = "seq of the first row (default: ${DEFAULT-VALUE}).")
-    long seqStart;
-    @Option(names = "--spool-dir", paramLabel = "DIR", description = "Store-and-forward directory: messages are spooled to DIR/<client-id> until acknowledged; leftovers of an earlier run are sent first (default: queue in memory only).")
-    Path spoolDir;
-    @Option(names = "--max-inflight", defaultValue = "" + ReplayOptions.DEFAULT_MAX_INFLIGHT, paramLabel = "N",
-            description = "Most messages sent but not yet acknowledged (default: ${DEFAULT-VALUE}).")
-    int maxInflight;
-    @Option(names = "--buffer-size", defaultValue = "" + ReplayOptions.DEFAULT_BUFFER_SIZE, paramLabel = "N",
-            description = "Most messages queued unacknowledged (e.g. while the broker is down); reading waits when full (default: ${DEFAULT-VALUE}).")
-    int bufferSize;
-    @Option(names = "--ack-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "Wait at the end for acknowledgements (default: ${DEFAULT-VALUE}).")
-    long ackTimeoutSeconds;
-    @Option(names = "--connect-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Keep trying the first connection this long (default: ${DEFAULT-VALUE}).")
-    long connectTimeoutSeconds;
-    @Option(names = "--max-reconnect-delay", defaultValue = "10", paramLabel = "SECONDS", description = "Longest pause between reconnect attempts (default: ${DEFAULT-VALUE}).")
-    long maxReconnectDelaySeconds;
-    @Option(names = "--resend-window", defaultValue = "10", paramLabel = "SECONDS",
-            description = "After a connection loss, send again what the broker acknowledged this many seconds before it (a killed broker loses what it acknowledged since its last autosave); 0 = off (default: ${DEFAULT-VALUE}).")
-    long resendWindowSeconds;
-    @Option(names = "--ts-output", defaultValue = "rfc3339", paramLabel = "FORM", description = "ts in the payload: rfc3339 or epoch-ms (default: ${DEFAULT-VALUE}).")
-    String tsOutput;
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Stop after N valid rows (default: all).")
-    long limit;
+    @Mixin
+    PublishOptions.Builder publish = PublishOptions.builder();
+    @Mixin
+    CsvOptions.Builder csv = CsvOptions.builder();
     @Option(names = "--progress-interval", defaultValue = "10", paramLabel = "SECONDS", description = "Progress line on stderr every N seconds; 0 = off (default: ${DEFAULT-VALUE}).")
     long progressSeconds;
     @Option(names = {"-q", "--quiet"}, description = "No events or progress on stderr.")
@@ -209,70 +155,8 @@ public final class EdgeAgent implements Callable<Integer> {
         if (pw == null) {
             pw = env.get(PASSWORD_ENV);
         }
-        ZoneId z;
-        try {
-            z = ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException("invalid --zone '" + zone + "': " + e.getMessage(), e);
-        }
-        TimestampOutput tso = switch (tsOutput.toLowerCase(Locale.ROOT)) {
-            case "rfc3339", "iso" -> TimestampOutput.RFC3339;
-            case "epoch-ms" -> TimestampOutput.EPOCH_MS;
-            default -> throw new IllegalArgumentException("invalid --ts-output '" + tsOutput + "': use rfc3339 or epoch-ms");
-        };
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be >= 1");
-        }
-        if (maxInflight < 1) {
-            throw new IllegalArgumentException("--max-inflight must be >= 1");
-        }
-        if (bufferSize < 1) {
-            throw new IllegalArgumentException("--buffer-size must be >= 1");
-        }
-        return ReplayOptions.builder()
-                .brokerUrl(broker)
-                .username(username)
-                .password(pw)
-                .caFile(caFile)
-                .topic(topic)
-                .clientId(clientId)
-                .csv(csv)
-                .separator(separator(separator))
-                .timestampColumn(timestampColumn)
-                .timestampFormat(timestampFormat)
-                .zone(z)
-                .fields(fields)
-                .exclude(exclude)
-                .speed(Speed.parse(speed))
-                .rebaseToNow(rebaseToNow)
-                .batchSize(batchSize)
-                .maxMessageBytes(maxMessageBytes)
-                .seqStart(seqStart)
-                .spoolDir(spoolDir)
-                .maxInflight(maxInflight)
-                .bufferSize(bufferSize)
-                .ackTimeout(seconds("--ack-timeout", ackTimeoutSeconds))
-                .connectTimeout(seconds("--connect-timeout", connectTimeoutSeconds))
-                .maxReconnectDelay(seconds("--max-reconnect-delay", maxReconnectDelaySeconds))
-                .timestampOutput(tso)
-                .limit(limit)
-                .resendWindow(java.time.Duration.ofSeconds(Math.max(0, resendWindowSeconds)))
-                .listener(quiet ? ReplayListener.NONE : new StderrListener(err, progressSeconds))
-                .build();
-    }
-
-    private static String separator(String s) {
-        return switch (s) {
-            case "\\t", "tab", "TAB" -> "\t";
-            default -> s;
-        };
-    }
-
-    private static Duration seconds(String option, long s) {
-        if (s <= 0) {
-            throw new IllegalArgumentException(option + " must be > 0 seconds");
-        }
-        return Duration.ofSeconds(s);
+        return new ReplayOptions(broker.password(pw).build(), publish.build(), csv.build(),
+                quiet ? ReplayListener.NONE : new StderrListener(err, progressSeconds));
     }
 
     /** Prints events and periodic progress to stderr; thread-safe. */

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  *                             not subscribed, e.g. right after a broker restart — 0x80, 0x83, 0x97): each time the
  *                             message (and every later unacknowledged one) was kept and sent again after a pause
  * @param messagesResent       already acknowledged messages sent again after a connection loss because they were
- *                             acknowledged within the resend window ({@link ReplayOptions#resendWindow()}): a
+ *                             acknowledged within the resend window ({@link PublishOptions#resendWindow()}): a
  *                             broker killed before its next autosave loses what it acknowledged since the last one
  */
 public record ReplaySummary(

@@ -246,7 +246,7 @@ class EdgeAgentIT {
         String topic = "plc/" + tenant + "/rec1";
         ReplayOptions o = tls("rec1", csv).timestampFormat("yyyy-MM-dd HH:mm:ss").speed(Speed.MAX).spoolDir(tmp).build();
         // an earlier run died with three unacknowledged messages in its spool
-        try (Spool s = Spool.open(tmp.resolve(Replayer.safeName(o.clientId())))) {
+        try (Spool s = Spool.open(tmp.resolve(ReliablePublisher.safeName(o.broker().clientId())))) {
             for (long seq = 101; seq <= 103; seq++) {
                 s.append(seq, 1, ("{\"ts\":\"2014-01-07T00:00:00Z\",\"fields\":{\"value\":" + seq + ".0},\"seq\":" + seq + "}")
                         .getBytes(StandardCharsets.UTF_8));
@@ -260,7 +260,7 @@ class EdgeAgentIT {
         assertThat(s.rowsPublished()).isEqualTo(6);
         await().atMost(Duration.ofSeconds(10)).until(() -> watcher.seqs(topic).size() >= 9);
         assertThat(watcher.seqs(topic)).containsExactly(101L, 102L, 103L, 1L, 2L, 3L, 4L, 5L, 6L);
-        try (var files = Files.list(tmp.resolve(Replayer.safeName(o.clientId())))) {
+        try (var files = Files.list(tmp.resolve(ReliablePublisher.safeName(o.broker().clientId())))) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.startsWith("seg-"));
         }
     }
@@ -304,6 +304,44 @@ class EdgeAgentIT {
         assertThat(summary.get("last_seq").asLong()).isEqualTo(1006);
     }
 
+    /** The reliable publisher on its own, as any device program would use it (no CSV). */
+    @Test
+    @Timeout(120)
+    void reliablePublisherAloneDeliversEveryMessageInOrder(@TempDir Path spoolDir) throws Exception {
+        String topic = "plc/" + tenant + "/own";
+        AtomicLong acked = new AtomicLong();
+        PublishListener listener = new PublishListener() {
+            @Override
+            public void onAcknowledged(long seq, long messagesAcknowledged) {
+                acked.incrementAndGet();
+            }
+        };
+        BrokerOptions broker = BrokerOptions.builder().brokerUrl(env.mqttTlsUrl()).caFile(env.mqttCaFile())
+                .username(username).password(password).clientId(username + "-own").build();
+        PublishOptions publish = PublishOptions.builder().topic(topic).spoolDir(spoolDir).maxInflight(5).build();
+        Instant t0 = Instant.parse("2024-05-01T00:00:00Z");
+        try (ReliablePublisher p = ReliablePublisher.open(broker, publish, listener)) {
+            for (long seq = 1; seq <= 50; seq++) {
+                String json = "{\"ts\":\"" + t0.plusSeconds(seq) + "\",\"fields\":{\"v\":" + seq + "},\"seq\":" + seq + "}";
+                assertThat(p.publish(json.getBytes(StandardCharsets.UTF_8), seq, 1)).isEqualTo(seq);
+            }
+            assertThat(p.flush()).isTrue();
+            ReliablePublisher.Stats s = p.stats();
+            assertThat(s.published()).isEqualTo(50);
+            assertThat(s.acknowledged()).isEqualTo(50);
+            assertThat(s.pending()).isZero();
+            assertThat(s.failed()).isZero();
+            assertThat(p.refusal()).isNull();
+        }
+        assertThat(acked.get()).isEqualTo(50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.seqs(topic).size() >= 50);
+        assertThat(watcher.seqs(topic)).containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+        try (var files = Files.list(spoolDir.resolve(ReliablePublisher.safeName(username + "-own")))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("every acknowledged segment deleted")
+                    .noneMatch(n -> n.startsWith("seg-"));
+        }
+    }
+
     @Test
     @Timeout(120)
     void aRefusedPublishStopsTheReplayAtOnceAndKeepsTheMessage(@TempDir Path spoolDir) throws Exception {
@@ -320,7 +358,7 @@ class EdgeAgentIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("does not wait for the ack timeout").isLessThan(Duration.ofSeconds(20));
         assertThat(watcher.received()).isEmpty();
         // not delivered means kept: the refused message is still in the spool directory for the next run
-        try (Spool left = Spool.open(spoolDir.resolve(Replayer.safeName(o.clientId())))) {
+        try (Spool left = Spool.open(spoolDir.resolve(ReliablePublisher.safeName(o.broker().clientId())))) {
             assertThat(left.recovered()).extracting(e -> e.firstSeq).contains(1L);
         }
     }

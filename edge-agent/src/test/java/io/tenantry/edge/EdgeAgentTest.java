@@ -34,28 +34,28 @@ class EdgeAgentTest {
                 "--spool-dir", tmp.toString(), "--max-inflight", "50", "--buffer-size", "5000", "--ack-timeout", "5",
                 "--connect-timeout", "7", "--max-reconnect-delay", "3", "--ts-output", "epoch-ms",
                 "--limit", "100", "--seq-start", "5000", "--max-message-bytes", "65536", "-q").toOptions();
-        assertThat(o.brokerUrl()).isEqualTo("ssl://localhost:18883");
-        assertThat(o.password()).isEqualTo("pw");
-        assertThat(o.caFile()).isEqualTo(ca);
-        assertThat(o.clientId()).isEqualTo("c1");
-        assertThat(o.separator()).isEqualTo(";");
-        assertThat(o.timestampColumn()).isEqualTo("datetime");
-        assertThat(o.zone()).isEqualTo(ZoneId.of("Europe/Moscow"));
-        assertThat(o.fields()).containsExactly("Current", "Volume Flow RateRMS");
-        assertThat(o.exclude()).containsExactly("anomaly", "changepoint");
-        assertThat(o.speed().factor()).isEqualTo(20.0);
-        assertThat(o.rebaseToNow()).isTrue();
-        assertThat(o.batchSize()).isEqualTo(10);
-        assertThat(o.spoolDir()).isEqualTo(tmp);
-        assertThat(o.maxInflight()).isEqualTo(50);
-        assertThat(o.bufferSize()).isEqualTo(5000);
-        assertThat(o.ackTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(o.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(o.timestampOutput()).isEqualTo(TimestampOutput.EPOCH_MS);
-        assertThat(o.limit()).isEqualTo(100);
-        assertThat(o.seqStart()).isEqualTo(5000);
-        assertThat(o.maxMessageBytes()).isEqualTo(65536);
+        assertThat(o.broker().brokerUrl()).isEqualTo("ssl://localhost:18883");
+        assertThat(o.broker().password()).isEqualTo("pw");
+        assertThat(o.broker().caFile()).isEqualTo(ca);
+        assertThat(o.broker().clientId()).isEqualTo("c1");
+        assertThat(o.csv().separator()).isEqualTo(";");
+        assertThat(o.csv().timestampColumn()).isEqualTo("datetime");
+        assertThat(o.csv().zone()).isEqualTo(ZoneId.of("Europe/Moscow"));
+        assertThat(o.csv().fields()).containsExactly("Current", "Volume Flow RateRMS");
+        assertThat(o.csv().exclude()).containsExactly("anomaly", "changepoint");
+        assertThat(o.csv().speed().factor()).isEqualTo(20.0);
+        assertThat(o.csv().rebaseToNow()).isTrue();
+        assertThat(o.csv().batchSize()).isEqualTo(10);
+        assertThat(o.publish().spoolDir()).isEqualTo(tmp);
+        assertThat(o.publish().maxInflight()).isEqualTo(50);
+        assertThat(o.publish().bufferSize()).isEqualTo(5000);
+        assertThat(o.publish().ackTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.broker().connectTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(o.broker().maxReconnectDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(o.csv().timestampOutput()).isEqualTo(TimestampOutput.EPOCH_MS);
+        assertThat(o.csv().limit()).isEqualTo(100);
+        assertThat(o.csv().seqStart()).isEqualTo(5000);
+        assertThat(o.csv().maxMessageBytes()).isEqualTo(65536);
         assertThat(o.listener()).isSameAs(ReplayListener.NONE);
     }
 
@@ -63,22 +63,22 @@ class EdgeAgentTest {
     void defaultsAndPasswordSources(@TempDir Path tmp) throws Exception {
         String[] base = {"-b", "tcp://127.0.0.1:1883", "-u", "dev", "-t", "plc/a/b", "--csv", "a.csv"};
         ReplayOptions o = parse(Map.of("EDGE_PASSWORD", "from-env"), base).toOptions();
-        assertThat(o.password()).isEqualTo("from-env");
-        assertThat(o.clientId()).isEqualTo("dev");
-        assertThat(o.speed()).isEqualTo(Speed.REAL);
-        assertThat(o.separator()).isEqualTo(",");
-        assertThat(o.timestampFormat()).isEqualTo("iso");
-        assertThat(o.zone()).isEqualTo(ZoneId.of("UTC"));
-        assertThat(o.seqStart()).isEqualTo(1);
-        assertThat(o.maxMessageBytes()).isEqualTo(262_144);
+        assertThat(o.broker().password()).isEqualTo("from-env");
+        assertThat(o.broker().clientId()).isEqualTo("dev");
+        assertThat(o.csv().speed()).isEqualTo(Speed.REAL);
+        assertThat(o.csv().separator()).isEqualTo(",");
+        assertThat(o.csv().timestampFormat()).isEqualTo("iso");
+        assertThat(o.csv().zone()).isEqualTo(java.time.ZoneOffset.UTC);
+        assertThat(o.csv().seqStart()).isEqualTo(1);
+        assertThat(o.csv().maxMessageBytes()).isEqualTo(262_144);
 
         Path pwFile = Files.writeString(tmp.resolve("pw"), "from-file\n");
         String[] withFile = concat(base, "--password-file", pwFile.toString());
-        assertThat(parse(Map.of("EDGE_PASSWORD", "from-env"), withFile).toOptions().password()).isEqualTo("from-file");
-        assertThat(parse(Map.of("EDGE_PASSWORD", "from-env"), concat(base, "-P", "from-arg")).toOptions().password()).isEqualTo("from-arg");
-        assertThat(parse(Map.of(), base).toOptions().password()).isNull();
+        assertThat(parse(Map.of("EDGE_PASSWORD", "from-env"), withFile).toOptions().broker().password()).isEqualTo("from-file");
+        assertThat(parse(Map.of("EDGE_PASSWORD", "from-env"), concat(base, "-P", "from-arg")).toOptions().broker().password()).isEqualTo("from-arg");
+        assertThat(parse(Map.of(), base).toOptions().broker().password()).isNull();
         assertThatThrownBy(() -> parse(Map.of(), concat(withFile, "-P", "x")).toOptions()).hasMessageContaining("either --password");
-        assertThat(parse(Map.of(), concat(base, "--separator", "tab")).toOptions().separator()).isEqualTo("\t");
+        assertThat(parse(Map.of(), concat(base, "--separator", "tab")).toOptions().csv().separator()).isEqualTo("\t");
     }
 
     @Test
@@ -87,6 +87,22 @@ class EdgeAgentTest {
         Result bad = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", "a.csv", "--speed", "fast");
         assertThat(bad.code).isEqualTo(2);
         assertThat(bad.err).contains("invalid speed 'fast'");
+        String[] base = {"-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", "a.csv"};
+        Result zeroBatch = run(Map.of(), concat(base, "--batch-size", "0"));
+        assertThat(zeroBatch.code).isEqualTo(2);
+        assertThat(zeroBatch.err).contains("--batch-size", "must be >= 1");
+        Result badInflight = run(Map.of(), concat(base, "--max-inflight", "-3"));
+        assertThat(badInflight.code).isEqualTo(2);
+        assertThat(badInflight.err).contains("--max-inflight", "must be >= 1");
+        Result badZone = run(Map.of(), concat(base, "--zone", "Mars/Olympus"));
+        assertThat(badZone.code).isEqualTo(2);
+        assertThat(badZone.err).contains("invalid --zone 'Mars/Olympus'");
+        Result zeroTimeout = run(Map.of(), concat(base, "--ack-timeout", "0"));
+        assertThat(zeroTimeout.code).isEqualTo(2);
+        assertThat(zeroTimeout.err).contains("ackTimeout must be positive");
+        Result negativeWindow = run(Map.of(), concat(base, "--resend-window", "-1"));
+        assertThat(negativeWindow.code).isEqualTo(2);
+        assertThat(negativeWindow.err).contains("resendWindow must be >= 0");
         // a CSV that does not fit the options is reported before any connection attempt
         Path csv = Files.writeString(tmp.resolve("a.csv"), "t,a\n2020-01-01T00:00:00Z,1\n");
         Result field = run(Map.of(), "-b", "tcp://127.0.0.1:1", "-u", "d", "-t", "plc/a/b", "--csv", csv.toString(), "--fields", "nope");

@@ -18,25 +18,36 @@ class ReplayOptionsTest {
     @Test
     void defaults() {
         ReplayOptions o = minimal().build();
-        assertThat(o.clientId()).isEqualTo("t_acme_p1");
-        assertThat(o.separator()).isEqualTo(",");
-        assertThat(o.timestampColumn()).isNull();
-        assertThat(o.timestampFormat()).isEqualTo("iso");
-        assertThat(o.zone()).isEqualTo(ZoneOffset.UTC);
-        assertThat(o.fields()).isEmpty();
-        assertThat(o.exclude()).isEmpty();
-        assertThat(o.speed()).isEqualTo(Speed.REAL);
-        assertThat(o.batchSize()).isEqualTo(1);
-        assertThat(o.maxMessageBytes()).isEqualTo(262_144);
-        assertThat(o.seqStart()).isEqualTo(1);
-        assertThat(o.maxInflight()).isEqualTo(100);
-        assertThat(o.bufferSize()).isEqualTo(100_000);
-        assertThat(o.ackTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(o.timestampOutput()).isEqualTo(TimestampOutput.RFC3339);
+        assertThat(o.broker().clientId()).isEqualTo("t_acme_p1");
+        assertThat(o.csv().separator()).isEqualTo(",");
+        assertThat(o.csv().timestampColumn()).isNull();
+        assertThat(o.csv().timestampFormat()).isEqualTo("iso");
+        assertThat(o.csv().zone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(o.csv().fields()).isEmpty();
+        assertThat(o.csv().exclude()).isEmpty();
+        assertThat(o.csv().speed()).isEqualTo(Speed.REAL);
+        assertThat(o.csv().batchSize()).isEqualTo(1);
+        assertThat(o.csv().maxMessageBytes()).isEqualTo(262_144);
+        assertThat(o.csv().seqStart()).isEqualTo(1);
+        assertThat(o.publish().maxInflight()).isEqualTo(100);
+        assertThat(o.publish().bufferSize()).isEqualTo(100_000);
+        assertThat(o.publish().ackTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(o.csv().timestampOutput()).isEqualTo(TimestampOutput.RFC3339);
         assertThat(o.listener()).isSameAs(ReplayListener.NONE);
-        assertThat(o.tls()).isTrue();
+        assertThat(o.broker().tls()).isTrue();
         assertThat(o.toString()).doesNotContain("s3cret").contains("password=***");
-        assertThat(o.toBuilder().clientId("other").build().clientId()).isEqualTo("other");
+        assertThat(o.publish().resendWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.publish().spoolDir()).isNull();
+        assertThat(minimal().clientId("other").build().broker().clientId()).isEqualTo("other");
+        // the group builders and the flat shortcuts set the same options
+        ReplayOptions.Builder b = minimal();
+        b.broker().clientId("c2");
+        b.publish().maxInflight(7);
+        b.csvOptions().batchSize(3);
+        ReplayOptions g = b.build();
+        assertThat(g.broker().clientId()).isEqualTo("c2");
+        assertThat(g.publish().maxInflight()).isEqualTo(7);
+        assertThat(g.csv().batchSize()).isEqualTo(3);
     }
 
     @Test
@@ -52,9 +63,9 @@ class ReplayOptionsTest {
         assertThatThrownBy(() -> minimal().maxInflight(70000).build()).hasMessageContaining("maxInflight");
         assertThatThrownBy(() -> minimal().seqStart(-1).build()).hasMessageContaining("seqStart");
         assertThatThrownBy(() -> minimal().maxMessageBytes(10).build()).hasMessageContaining("maxMessageBytes");
-        assertThat(minimal().seqStart(0).build().seqStart()).isZero();
+        assertThat(minimal().seqStart(0).build().csv().seqStart()).isZero();
         assertThatThrownBy(() -> minimal().ackTimeout(Duration.ZERO).build()).hasMessageContaining("ackTimeout");
         assertThatThrownBy(() -> minimal().timestampFormat("yyyy-{").build()).hasMessageContaining("invalid timestamp format");
-        assertThat(minimal().brokerUrl("tcp://127.0.0.1:1883").username(null).clientId("dev-1").build().tls()).isFalse();
+        assertThat(minimal().brokerUrl("tcp://127.0.0.1:1883").username(null).clientId("dev-1").build().broker().tls()).isFalse();
     }
 }

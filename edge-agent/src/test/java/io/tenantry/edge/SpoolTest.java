@@ -184,8 +184,8 @@ class SpoolTest {
 
     @Test
     void safeDirectoryNames() {
-        assertThat(Replayer.safeName("t_acme_pump-1.a")).isEqualTo("t_acme_pump-1.a");
-        assertThat(Replayer.safeName("a/b")).startsWith("a_b-").isNotEqualTo(Replayer.safeName("a:b"));
-        assertThat(Replayer.safeName("..")).startsWith("..-");
+        assertThat(ReliablePublisher.safeName("t_acme_pump-1.a")).isEqualTo("t_acme_pump-1.a");
+        assertThat(ReliablePublisher.safeName("a/b")).startsWith("a_b-").isNotEqualTo(ReliablePublisher.safeName("a:b"));
+        assertThat(ReliablePublisher.safeName("..")).startsWith("..-");
     }
 }
