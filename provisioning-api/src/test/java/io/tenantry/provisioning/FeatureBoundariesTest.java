@@ -54,7 +54,8 @@ class FeatureBoundariesTest {
             Map.entry("tenant", Set.of("audit", "outbox", "support")),
             Map.entry("device", Set.of("tenant", "audit", "outbox", "support")),
             Map.entry("credential", Set.of("tenant", "device", "audit", "outbox", "support", "config")),
-            Map.entry("telemetry", Set.of("device")),
+            // LegacyTelemetryMigrator reads the InfluxDB admin settings (ProvisioningProperties)
+            Map.entry("telemetry", Set.of("device", "config")),
             Map.entry("broker", Set.of("tenant", "outbox", "config")),
             Map.entry("admin", Set.of("audit", "broker")));
     /** jOOQ table class → the features that may touch it (the owner first). */

@@ -43,15 +43,6 @@ public final class BatchWriter {
     private Thread thread;
 
     /**
-     * @param flushNow true when no further message can arrive before some are acknowledged (Receive Maximum
-     *                 reached), so waiting for a fuller batch is pointless
-     */
-    public BatchWriter(EnvelopeQueue queue, IngestProperties.Batch config, PointDelivery delivery,
-                       DeadLetterSink deadLetters, Acker acker, IngestMetrics metrics, BooleanSupplier flushNow) {
-        this(queue, config, delivery, deadLetters, acker, metrics, flushNow, 256 * 1024);
-    }
-
-    /**
      * @param flushNow             true when no further message can arrive before some are acknowledged (Receive
      *                             Maximum reached), so waiting for a fuller batch is pointless
      * @param deadLetterPayloadCap largest payload of the one dead letter a message's refused points make

@@ -49,18 +49,6 @@ public final class SpoolDrainer {
     /**
      * @param spool       the spool to drain
      * @param influx      the write port (refused points come back for dead-lettering)
-     * @param deadLetters where refused points go; its local fallback file is retried by this thread too
-     * @param metrics     last success / error
-     * @param config      drain interval, chunk size, back-off
-     */
-    public SpoolDrainer(DiskSpool spool, TimeSeriesWriter influx, DeadLetterStore deadLetters, IngestMetrics metrics,
-                        IngestProperties.Spool config) {
-        this(spool, influx, deadLetters, deadLetters, metrics, config);
-    }
-
-    /**
-     * @param spool       the spool to drain
-     * @param influx      the write port (refused points come back for dead-lettering)
      * @param deadLetters the store whose local fallback file this thread retries
      * @param refusedSink where refused points go (one letter per topic and chunk; e.g. through the dead-letter limits)
      * @param metrics     last success / error
