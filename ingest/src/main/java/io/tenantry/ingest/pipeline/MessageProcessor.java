@@ -46,8 +46,8 @@ import java.util.function.LongSupplier;
  * Dead letters: at most one per message, however many of its elements are bad ({@link DeadLetters#ofMessage}).
  * <p>
  * Routing and quota (issue 9): each point carries its bucket, the tenant's {@link StoragePlacement#raw()}
- * ({@link #placementOf}); each message of an active tenant is checked once against the {@link QuotaCheck} port
- * with the number of field values it would store: {@code REJECT} makes it one {@code quota_exceeded} dead letter
+ * ({@link #placementOf}); each message of an active tenant with at least one valid element is checked once against
+ * the {@link QuotaCheck} port with the number of field values it would store: {@code REJECT} makes it one {@code quota_exceeded} dead letter
  * and stores nothing, {@code ALLOW} and {@code THROTTLE} store it (what throttling does is the quota issue's).
  * <p>
  * Called on the MQTT callback thread only.
@@ -141,7 +141,8 @@ public final class MessageProcessor {
                             Identity id = new Identity(tenantId, f.tenant().slug(), f.device().plcId());
                             TimeWindow window = TimeWindow.around(receivedAt, f.tenant().rawRetention(), f.tenant().maxFuture());
                             TelemetryParser.Result r = parser.parse(payload, id, window);
-                            QuotaCheck.Decision verdict = quota.check(TenantId.of(tenantId), fieldValues(r.elements()));
+                            QuotaCheck.Decision verdict = r.elements().isEmpty() ? QuotaCheck.Decision.ALLOW
+                                    : quota.check(TenantId.of(tenantId), fieldValues(r.elements()));
                             if (verdict.verdict() == QuotaCheck.Verdict.REJECT) {
                                 dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.QUOTA_EXCEEDED,
                                         "tenant '" + f.tenant().slug() + "' is over its quota: " + verdict.reason(), payload));

@@ -115,6 +115,14 @@ class MessageProcessorTest {
     }
 
     @Test
+    void aMessageWithNothingToStoreIsNotAskedAbout() throws Exception {
+        answer = new QuotaCheck.Decision(QuotaCheck.Verdict.REJECT, "over");
+        Envelope e = process("acme", "{\"fields\":{}}");
+        assertThat(quotaAsked).isEmpty();
+        assertThat(e.deadLetters()).extracting(DeadLetter::reason).containsExactly(RejectReason.MALFORMED_JSON);
+    }
+
+    @Test
     void aSuspendedTenantIsRejectedBeforeTheQuotaIsAsked() throws Exception {
         Envelope e = process("frozen", TWO_ELEMENTS);
         assertThat(e.deadLetters()).extracting(DeadLetter::reason).containsExactly(RejectReason.TENANT_SUSPENDED);
