@@ -1,8 +1,9 @@
 package io.tenantry.ingest;
 
 import io.micrometer.core.instrument.Gauge;
-import io.tenantry.adapters.influx.InfluxV1Client;
-import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.quota.QuotaCheck;
+import io.tenantry.core.timeseries.StoragePlacements;
+import io.tenantry.core.timeseries.TimeSeriesWriter;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetterLimiter;
 import io.tenantry.ingest.deadletter.DeadLetterRetention;
@@ -12,7 +13,6 @@ import io.tenantry.ingest.deadletter.LimitedDeadLetterSink;
 import io.tenantry.ingest.directory.DeviceDirectory;
 import io.tenantry.ingest.directory.DirectoryListener;
 import io.tenantry.ingest.directory.FieldKeyRegistry;
-import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.mqtt.MqttIngestClient;
 import io.tenantry.ingest.pipeline.BatchWriter;
 import io.tenantry.ingest.pipeline.EnvelopeQueue;
@@ -73,12 +73,15 @@ public final class IngestService implements SmartLifecycle {
      * @param directory   tenant/device cache
      * @param listener    its LISTEN/NOTIFY invalidator
      * @param deadLetters dead-letter store
-     * @param influx      client authenticated as the ingest InfluxDB user
+     * @param pointWriter the write port, authenticated as the ingest InfluxDB user
+     * @param placements  where each tenant's raw points go
+     * @param quota       the per-message quota check
      * @param metrics     meters and counters
      * @param fieldKeys   the tenants' field keys (plan limit {@code max_field_keys})
      */
     public IngestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
-                         DeadLetterStore deadLetters, InfluxV1Client influx, IngestMetrics metrics, FieldKeyRegistry fieldKeys) {
+                         DeadLetterStore deadLetters, TimeSeriesWriter pointWriter, StoragePlacements placements,
+                         QuotaCheck quota, IngestMetrics metrics, FieldKeyRegistry fieldKeys) {
         this.props = props;
         this.directory = directory;
         this.listener = listener;
@@ -86,11 +89,10 @@ public final class IngestService implements SmartLifecycle {
         this.metrics = metrics;
         this.spool = new DiskSpool(props.spool().dir(), props.spool().segmentSize().toBytes(), props.spool().maxSize().toBytes());
         this.queue = new EnvelopeQueue(props.batch().queueCapacityPoints(), System::nanoTime, props.batch().fair());
-        InfluxPointWriter pointWriter = new InfluxPointWriter(influx, SharedBuckets.RAW);
         int maxBytes = (int) props.payload().maxSize().toBytes();
         this.processor = new MessageProcessor(directory, fieldKeys,
                 new TelemetryParser(maxBytes, props.payload().maxElements(), props.payload().defaultMeasurement()),
-                new SeqDeduplicator(props.dedup().window(), props.dedup().capacityPerDevice()), System::nanoTime, maxBytes);
+                new SeqDeduplicator(props.dedup().window(), props.dedup().capacityPerDevice()), System::nanoTime, maxBytes, placements, quota);
         var dl = props.deadLetters();
         DeadLetterSink limitedDeadLetters = new LimitedDeadLetterSink(deadLetters, new DeadLetterLimiter(
                 new DeadLetterLimiter.Limits(dl.deviceRowsPerMinute(), dl.deviceBytesPerMinute().toBytes(),

@@ -283,7 +283,7 @@ class ApiHardeningIT extends ProvisioningTestBase {
             points.add(new Point(TenantMeasurements.stored(UUID.fromString(t), "telemetry"), new TreeMap<>(Map.of("locatario_id", t, "plc_id", "q-1", "type", "modbus_tcp")),
                     Map.of("temp", 20.0 + i, "state", "on"), start.plusSeconds(i).toEpochMilli() * 1_000_000L));
         }
-        new InfluxV1TimeSeriesWriter(influx).write(SharedBuckets.RAW, points);
+        new InfluxV1TimeSeriesWriter(influx).writePoints(SharedBuckets.RAW, points);
         String viewer = token("viewer", t);
         String base = "/api/v1/tenants/" + t + "/devices/" + d + "/telemetry";
         String window = "from=" + start + "&to=" + start.plusSeconds(60);

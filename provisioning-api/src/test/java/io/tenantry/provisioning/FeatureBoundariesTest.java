@@ -54,6 +54,7 @@ class FeatureBoundariesTest {
             Map.entry("tenant", Set.of("audit", "outbox", "support")),
             Map.entry("device", Set.of("tenant", "audit", "outbox", "support")),
             Map.entry("credential", Set.of("tenant", "device", "audit", "outbox", "support", "config")),
+            // LegacyTelemetryMigrator reads the InfluxDB admin settings (ProvisioningProperties)
             Map.entry("telemetry", Set.of("device", "config")),
             Map.entry("broker", Set.of("tenant", "outbox", "config")),
             Map.entry("admin", Set.of("audit", "broker")));

@@ -46,7 +46,7 @@ class TelemetryApiIT extends ProvisioningTestBase {
             points.add(new Point(TenantMeasurements.stored(UUID.fromString(b), "telemetry"), new TreeMap<>(Map.of("locatario_id", b, "plc_id", "pump-1", "type", "modbus_tcp")),
                     Map.of("Volume Flow RateRMS", 999.0), base + i * 1_000_000_000L));
         }
-        new InfluxV1TimeSeriesWriter(admin).write(SharedBuckets.RAW, points);
+        new InfluxV1TimeSeriesWriter(admin).writePoints(SharedBuckets.RAW, points);
 
         String owner = token("viewer", a);
         String path = "/api/v1/tenants/" + a + "/devices/" + da + "/telemetry?from=" + start + "&to=" + start.plusSeconds(60);

@@ -63,7 +63,7 @@ class TelemetrySchemaIsolationIT extends ProvisioningTestBase {
             points.add(point(TenantMeasurements.stored(UUID.fromString(b), "telemetry"), b,
                     Map.of("humidity", "wet-" + i, "secret_b", true), base + i * 1_000_000_000L));
         }
-        new InfluxV1TimeSeriesWriter(admin).write(SharedBuckets.RAW, points); // one request: both types accepted
+        new InfluxV1TimeSeriesWriter(admin).writePoints(SharedBuckets.RAW, points); // one request: both types accepted
 
         String path = "/devices/%s/telemetry?from=" + start + "&to=" + start.plusSeconds(60);
         String ta = token("viewer", a);
@@ -112,7 +112,7 @@ class TelemetrySchemaIsolationIT extends ProvisioningTestBase {
         // the attack of issue 7, stored before the fix: A's point with fields named like B's tags
         points.add(new Point(legacy, new TreeMap<>(Map.of("locatario_id", a, "plc_id", "pump-1", "type", "modbus_tcp")),
                 Map.of("locatario_id", b, "plc_id", "pump-1", "temp", 999.0), base + 10_000_000_000L));
-        new InfluxV1TimeSeriesWriter(admin).write(SharedBuckets.RAW, points);
+        new InfluxV1TimeSeriesWriter(admin).writePoints(SharedBuckets.RAW, points);
 
         TelemetryNamespaceMigration.Report r = migrator.run();
         assertThat(r.dropped()).contains(legacy);

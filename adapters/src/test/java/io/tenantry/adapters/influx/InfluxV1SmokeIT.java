@@ -67,7 +67,7 @@ class InfluxV1SmokeIT {
         InfluxV1Client scoped = new InfluxV1Client(env.influxUrl(), user, password, Duration.ofSeconds(10));
         InfluxV1TimeSeriesWriter writer = new InfluxV1TimeSeriesWriter(scoped);
         long ts = System.currentTimeMillis() * 1_000_000L + 123_456L;
-        writer.write(granted, List.of(new Point("smoke", new TreeMap<>(Map.of("locatario_id", "t1")),
+        writer.writePoints(granted, List.of(new Point("smoke", new TreeMap<>(Map.of("locatario_id", "t1")),
                 Map.of("Volume Flow RateRMS", 32.25, "n", 7L), ts)));
 
         List<List<Object>> rows = scoped.query("SELECT \"Volume Flow RateRMS\", n FROM smoke WHERE locatario_id = 't1'",

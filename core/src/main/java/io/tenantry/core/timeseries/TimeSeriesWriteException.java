@@ -1,8 +1,9 @@
 package io.tenantry.core.timeseries;
 
 /**
- * A write to the time-series store failed. {@link #retriable()} tells transport errors and server errors (try
- * again later, nothing was lost yet) apart from rejected data (retrying the same body cannot succeed).
+ * A write to the time-series store failed. {@link #retriable()} tells failures that may succeed later (transport,
+ * server, credential or bucket problems: see the one rule in {@link TimeSeriesWriter}) apart from refused data
+ * (retrying the same lines cannot succeed).
  */
 public class TimeSeriesWriteException extends RuntimeException {
     private final boolean retriable;
@@ -17,6 +18,7 @@ public class TimeSeriesWriteException extends RuntimeException {
         this.status = status;
     }
 
+    /** True when the same write may succeed later (the rule in {@link TimeSeriesWriter}). */
     public boolean retriable() {
         return retriable;
     }

@@ -2,6 +2,10 @@ package io.tenantry.ingest.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tenantry.adapters.influx.InfluxV1Client;
+import io.tenantry.adapters.influx.InfluxV1TimeSeriesWriter;
+import io.tenantry.core.quota.QuotaCheck;
+import io.tenantry.core.timeseries.StoragePlacements;
+import io.tenantry.core.timeseries.TimeSeriesWriter;
 import io.tenantry.ingest.IngestService;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
 import io.tenantry.ingest.directory.DeviceDirectory;
@@ -46,12 +50,30 @@ public class IngestConfiguration {
         return new DeadLetterStore(dsl, props.spool().dir().resolve("dead-letters.jsonl"));
     }
 
+    /** The write port, authenticated as the ingest InfluxDB user (WRITE on the raw buckets). */
+    @Bean
+    TimeSeriesWriter timeSeriesWriter(IngestProperties props) {
+        return new InfluxV1TimeSeriesWriter(new InfluxV1Client(props.influx().url(), props.influx().username(),
+                props.influx().password(), props.influx().timeout()));
+    }
+
+    /** Every tenant in the shared buckets until the tenant directory carries the placement (issue 9 §1). */
+    @Bean
+    StoragePlacements storagePlacements() {
+        return StoragePlacements.ALL_SHARED;
+    }
+
+    /** Always allow until the quota issue implements the port. */
+    @Bean
+    QuotaCheck quotaCheck() {
+        return QuotaCheck.ALWAYS_ALLOW;
+    }
+
     @Bean
     IngestService ingestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
-                                DeadLetterStore deadLetters, IngestMetrics metrics, DSLContext dsl) {
-        InfluxV1Client influx = new InfluxV1Client(props.influx().url(), props.influx().username(),
-                props.influx().password(), props.influx().timeout());
-        return new IngestService(props, directory, listener, deadLetters, influx, metrics,
+                                DeadLetterStore deadLetters, TimeSeriesWriter timeSeriesWriter,
+                                StoragePlacements placements, QuotaCheck quota, IngestMetrics metrics, DSLContext dsl) {
+        return new IngestService(props, directory, listener, deadLetters, timeSeriesWriter, placements, quota, metrics,
                 new FieldKeyRegistry(new JooqFieldKeyStore(dsl)));
     }
 }

@@ -4,7 +4,6 @@ import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetterSink;
 import io.tenantry.ingest.deadletter.DeadLetters;
-import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
 import org.slf4j.Logger;
@@ -17,6 +16,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -41,15 +41,6 @@ public final class BatchWriter {
     private final AckSequencer acks = new AckSequencer();
     private volatile boolean running;
     private Thread thread;
-
-    /**
-     * @param flushNow true when no further message can arrive before some are acknowledged (Receive Maximum
-     *                 reached), so waiting for a fuller batch is pointless
-     */
-    public BatchWriter(EnvelopeQueue queue, IngestProperties.Batch config, PointDelivery delivery,
-                       DeadLetterSink deadLetters, Acker acker, IngestMetrics metrics, BooleanSupplier flushNow) {
-        this(queue, config, delivery, deadLetters, acker, metrics, flushNow, 256 * 1024);
-    }
 
     /**
      * @param flushNow             true when no further message can arrive before some are acknowledged (Receive
@@ -154,15 +145,15 @@ public final class BatchWriter {
                 int idx = i;
                 batch.get(i).points().forEach(p -> owner.put(p, idx));
             }
-            Map<Integer, List<InfluxPointWriter.Rejected>> byMessage = new java.util.TreeMap<>();
-            for (InfluxPointWriter.Rejected r : outcome.rejected()) {
+            Map<Integer, List<BucketWrites.Refused>> byMessage = new TreeMap<>();
+            for (BucketWrites.Refused r : outcome.rejected()) {
                 refused.add(r.entry());
                 byMessage.computeIfAbsent(owner.getOrDefault(r.entry(), 0), k -> new ArrayList<>()).add(r);
             }
             byMessage.forEach((idx, rs) -> {
                 Envelope e = batch.get(idx);
                 dead.add(DeadLetters.ofRefusedPoints(e.receivedAt(), rs.get(0).entry().topic(), rs.get(0).entry().tenantId(),
-                        rs.stream().map(r -> r.entry().line()).toList(), rs.stream().map(InfluxPointWriter.Rejected::error).toList(),
+                        rs.stream().map(r -> r.entry().line()).toList(), rs.stream().map(BucketWrites.Refused::error).toList(),
                         e.points().size(), deadLetterPayloadCap));
             });
         }

@@ -1,7 +1,12 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.quota.QuotaCheck;
+import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
+import io.tenantry.core.timeseries.StoragePlacement;
+import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetters;
 import io.tenantry.ingest.directory.DeviceDirectory;
@@ -40,6 +45,11 @@ import java.util.function.LongSupplier;
  * <p>
  * Dead letters: at most one per message, however many of its elements are bad ({@link DeadLetters#ofMessage}).
  * <p>
+ * Routing and quota (issue 9): each point carries its bucket, the tenant's {@link StoragePlacement#raw()}
+ * ({@link #placementOf}); each message of an active tenant with at least one valid element is checked once against
+ * the {@link QuotaCheck} port with the number of field values it would store: {@code REJECT} makes it one {@code quota_exceeded} dead letter
+ * and stores nothing, {@code ALLOW} and {@code THROTTLE} store it (what throttling does is the quota issue's).
+ * <p>
  * Called on the MQTT callback thread only.
  */
 public final class MessageProcessor {
@@ -51,19 +61,9 @@ public final class MessageProcessor {
     private final SeqDeduplicator dedup;
     private final LongSupplier nanoClock;
     private final int deadLetterPayloadCap;
+    private final StoragePlacements placements;
+    private final QuotaCheck quota;
     private volatile boolean stopping;
-
-    /**
-     * @param directory tenant/device lookup
-     * @param fieldKeys the tenants' field keys, for the plan's {@code max_field_keys}
-     * @param parser    payload parser
-     * @param dedup     seq window
-     * @param nanoClock monotonic clock for the dedup window
-     */
-    public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
-                            SeqDeduplicator dedup, LongSupplier nanoClock) {
-        this(directory, fieldKeys, parser, dedup, nanoClock, 256 * 1024);
-    }
 
     /**
      * @param directory            tenant/device lookup
@@ -72,9 +72,14 @@ public final class MessageProcessor {
      * @param dedup                seq window
      * @param nanoClock            monotonic clock for the dedup window
      * @param deadLetterPayloadCap largest payload of the one dead letter a batch makes (its rejected elements)
+     * @param placements           where each tenant's raw points go
+     * @param quota                the per-message quota check
      */
     public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
-                            SeqDeduplicator dedup, LongSupplier nanoClock, int deadLetterPayloadCap) {
+                            SeqDeduplicator dedup, LongSupplier nanoClock, int deadLetterPayloadCap,
+                            StoragePlacements placements, QuotaCheck quota) {
+        this.placements = placements;
+        this.quota = quota;
         this.directory = directory;
         this.fieldKeys = fieldKeys;
         this.parser = parser;
@@ -136,6 +141,15 @@ public final class MessageProcessor {
                             Identity id = new Identity(tenantId, f.tenant().slug(), f.device().plcId());
                             TimeWindow window = TimeWindow.around(receivedAt, f.tenant().rawRetention(), f.tenant().maxFuture());
                             TelemetryParser.Result r = parser.parse(payload, id, window);
+                            QuotaCheck.Decision verdict = r.elements().isEmpty() ? QuotaCheck.Decision.ALLOW
+                                    : quota.check(TenantId.of(tenantId), fieldValues(r.elements()));
+                            if (verdict.verdict() == QuotaCheck.Verdict.REJECT) {
+                                dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.QUOTA_EXCEEDED,
+                                        "tenant '" + f.tenant().slug() + "' is over its quota: " + verdict.reason(), payload));
+                                return new Envelope(topic, messageId, qos, generation, receivedAt, 0L, tenantTag, points,
+                                        dead, duplicates);
+                            }
+                            Bucket bucket = placementOf(f.tenant()).raw();
                             List<Rejection> rejections = new ArrayList<>(r.rejected());
                             long receivedNanos = receivedAt.getEpochSecond() * 1_000_000_000L + receivedAt.getNano();
                             long now = nanoClock.getAsLong();
@@ -154,7 +168,7 @@ public final class MessageProcessor {
                                 try {
                                     Point p = PointFactory.toPoint(e, id, f.device().type(), f.device().tags(),
                                             receivedNanos + e.index());
-                                    points.add(new SpoolEntry(tenantId, topic, LineProtocol.toLine(p)));
+                                    points.add(new SpoolEntry(tenantId, topic, bucket, LineProtocol.toLine(p)));
                                 } catch (IllegalArgumentException ex) {
                                     rejections.add(new Rejection(RejectReason.INVALID_VALUE,
                                             "element " + e.index() + ": " + ex.getMessage(), isArray(payload) ? null : payload));
@@ -192,6 +206,22 @@ public final class MessageProcessor {
             return "the point has " + e.fields().size() + " fields; the plan allows " + maxFields + " (max_fields_per_point)";
         }
         return retrying(() -> fieldKeys.admit(tenant.id(), e.fields().keySet(), tenant.limits().maxFieldKeys()));
+    }
+
+    /**
+     * The tenant's storage placement: the one method ingest asks (the tenant directory will carry the placement
+     * held in PostgreSQL; until then {@link StoragePlacements#ALL_SHARED} answers).
+     */
+    private StoragePlacement placementOf(TenantInfo tenant) {
+        return placements.placementOf(TenantId.of(tenant.id()));
+    }
+
+    private static long fieldValues(List<TelemetryElement> elements) {
+        long n = 0;
+        for (TelemetryElement e : elements) {
+            n += e.fields().size();
+        }
+        return n;
     }
 
     private static boolean isArray(byte[] payload) {

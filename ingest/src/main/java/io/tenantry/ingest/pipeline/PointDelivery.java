@@ -4,8 +4,8 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.tenantry.core.timeseries.TimeSeriesWriteException;
+import io.tenantry.core.timeseries.TimeSeriesWriter;
 import io.tenantry.ingest.config.IngestProperties;
-import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.spool.DiskSpool;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.spool.SpoolFullException;
@@ -17,8 +17,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Hands a batch of points off durably: to InfluxDB with retries (resilience4j {@link Retry}, exponential
- * back-off, only for retriable failures), and when that fails — or while older points still wait in the spool,
+ * Hands a batch of points off durably: to InfluxDB through the {@link TimeSeriesWriter} port, grouped by target
+ * bucket ({@link BucketWrites}), with retries (resilience4j {@link Retry}, exponential back-off, only for
+ * retriable failures: the one rule in {@link TimeSeriesWriter}), and when that fails — or while older points still wait in the spool,
  * to keep the order — to the {@link DiskSpool}. Returns only once the points are in InfluxDB or fsynced to disk;
  * if even the spool cannot take them (full, disk error) it keeps trying, so the caller never acknowledges
  * messages whose points are not safe.
@@ -32,40 +33,35 @@ public final class PointDelivery {
      * @param spooled  true when the points went to the disk spool
      * @param rejected points InfluxDB refused (to be dead-lettered); always empty when spooled
      */
-    public record Outcome(boolean spooled, List<InfluxPointWriter.Rejected> rejected) {
+    public record Outcome(boolean spooled, List<BucketWrites.Refused> rejected) {
     }
 
-    private final InfluxPointWriter influx;
+    private final TimeSeriesWriter influx;
     private final Retry retry;
     private final DiskSpool spool;
     private final Runnable wakeDrainer;
     private final IngestMetrics metrics;
 
     /**
-     * @param influx      the InfluxDB writer (with bisection of refused points)
+     * @param influx      the write port (isolates refused points itself)
      * @param config      retry settings
      * @param spool       the disk spool
      * @param wakeDrainer called after points were spooled
      * @param metrics     for last success / last error
      */
-    public PointDelivery(InfluxPointWriter influx, IngestProperties.Retry config, DiskSpool spool, Runnable wakeDrainer,
+    public PointDelivery(TimeSeriesWriter influx, IngestProperties.Retry config, DiskSpool spool, Runnable wakeDrainer,
                          IngestMetrics metrics) {
         this.influx = influx;
         this.spool = spool;
         this.wakeDrainer = wakeDrainer;
         this.metrics = metrics;
-        this.retry = Retry.of("influx-write", RetryConfig.<List<InfluxPointWriter.Rejected>>custom()
+        this.retry = Retry.of("influx-write", RetryConfig.<List<BucketWrites.Refused>>custom()
                 .maxAttempts(config.maxAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(config.initialBackoff(), config.multiplier(),
                         config.maxBackoff()))
                 .retryOnException(e -> e instanceof TimeSeriesWriteException t && t.retriable())
                 .failAfterMaxAttempts(false)
                 .build());
-    }
-
-    /** The resilience4j retry (for its metrics and events). */
-    public Retry retry() {
-        return retry;
     }
 
     /**
@@ -79,7 +75,7 @@ public final class PointDelivery {
         }
         if (spool.isEmpty()) {
             try {
-                List<InfluxPointWriter.Rejected> rejected = retry.executeSupplier(() -> influx.write(entries));
+                List<BucketWrites.Refused> rejected = retry.executeSupplier(() -> BucketWrites.write(influx, entries));
                 metrics.writeSucceeded();
                 return new Outcome(false, rejected);
             } catch (TimeSeriesWriteException e) {

@@ -1,12 +1,12 @@
 package io.tenantry.ingest.pipeline;
 
 import io.tenantry.core.timeseries.TimeSeriesWriteException;
+import io.tenantry.core.timeseries.TimeSeriesWriter;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetterSink;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
 import io.tenantry.ingest.deadletter.DeadLetters;
-import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.spool.DiskSpool;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
@@ -15,12 +15,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drains the {@link DiskSpool} into InfluxDB, oldest segment first, in chunks of
+ * Drains the {@link DiskSpool} into InfluxDB through the {@link TimeSeriesWriter} port (grouped by each point's
+ * bucket, {@link BucketWrites}), oldest segment first, in chunks of
  * {@code tenantry.ingest.spool.drain-chunk-points}; a segment is deleted only after all its points were
  * written (or refused by InfluxDB and dead-lettered). While InfluxDB stays unavailable it backs off
  * exponentially up to {@code max-drain-backoff}. Also moves dead letters from their local fallback file into
@@ -31,7 +34,7 @@ public final class SpoolDrainer {
     private static final Logger log = LoggerFactory.getLogger(SpoolDrainer.class);
 
     private final DiskSpool spool;
-    private final InfluxPointWriter influx;
+    private final TimeSeriesWriter influx;
     private final DeadLetterStore deadLetters;
     private final DeadLetterSink refusedSink;
     private final IngestMetrics metrics;
@@ -45,25 +48,13 @@ public final class SpoolDrainer {
 
     /**
      * @param spool       the spool to drain
-     * @param influx      InfluxDB writer (refused points come back for dead-lettering)
-     * @param deadLetters where refused points go; its local fallback file is retried by this thread too
-     * @param metrics     last success / error
-     * @param config      drain interval, chunk size, back-off
-     */
-    public SpoolDrainer(DiskSpool spool, InfluxPointWriter influx, DeadLetterStore deadLetters, IngestMetrics metrics,
-                        IngestProperties.Spool config) {
-        this(spool, influx, deadLetters, deadLetters, metrics, config);
-    }
-
-    /**
-     * @param spool       the spool to drain
-     * @param influx      InfluxDB writer (refused points come back for dead-lettering)
+     * @param influx      the write port (refused points come back for dead-lettering)
      * @param deadLetters the store whose local fallback file this thread retries
      * @param refusedSink where refused points go (one letter per topic and chunk; e.g. through the dead-letter limits)
      * @param metrics     last success / error
      * @param config      drain interval, chunk size, back-off
      */
-    public SpoolDrainer(DiskSpool spool, InfluxPointWriter influx, DeadLetterStore deadLetters, DeadLetterSink refusedSink,
+    public SpoolDrainer(DiskSpool spool, TimeSeriesWriter influx, DeadLetterStore deadLetters, DeadLetterSink refusedSink,
                         IngestMetrics metrics, IngestProperties.Spool config) {
         this.spool = spool;
         this.influx = influx;
@@ -146,9 +137,9 @@ public final class SpoolDrainer {
             List<SpoolEntry> entries = s.entries();
             while (segmentOffset < entries.size()) {
                 List<SpoolEntry> chunk = entries.subList(segmentOffset, Math.min(entries.size(), segmentOffset + config.drainChunkPoints()));
-                List<InfluxPointWriter.Rejected> rejected;
+                List<BucketWrites.Refused> rejected;
                 try {
-                    rejected = influx.write(chunk);
+                    rejected = BucketWrites.write(influx, chunk);
                 } catch (TimeSeriesWriteException e) {
                     metrics.writeFailed(e.getMessage());
                     log.info("spool drain paused: InfluxDB still unavailable ({}); {} point(s) waiting",
@@ -158,12 +149,12 @@ public final class SpoolDrainer {
                 metrics.writeSucceeded();
                 if (!rejected.isEmpty()) {
                     // one letter per topic (device) of this chunk: the spool no longer knows message boundaries
-                    java.util.Map<String, List<InfluxPointWriter.Rejected>> byTopic = new java.util.LinkedHashMap<>();
-                    for (InfluxPointWriter.Rejected r : rejected) {
+                    Map<String, List<BucketWrites.Refused>> byTopic = new LinkedHashMap<>();
+                    for (BucketWrites.Refused r : rejected) {
                         byTopic.computeIfAbsent(r.entry().topic(), k -> new ArrayList<>()).add(r);
                     }
                     List<DeadLetter> dead = new ArrayList<>();
-                    for (List<InfluxPointWriter.Rejected> rs : byTopic.values()) {
+                    for (List<BucketWrites.Refused> rs : byTopic.values()) {
                         dead.add(DeadLetters.ofRefusedPoints(Instant.now(), rs.get(0).entry().topic(), rs.get(0).entry().tenantId(),
                                 rs.stream().map(r -> r.entry().line()).toList(),
                                 rs.stream().map(r -> r.error() + " (while draining the spool)").toList(), rs.size(), 256 * 1024));

@@ -1,10 +1,14 @@
 package io.tenantry.ingest.spool;
 
+import io.tenantry.core.timeseries.Bucket;
+import io.tenantry.core.timeseries.SharedBuckets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,11 +32,19 @@ import java.util.zip.CRC32;
  * Each {@link #append} writes one record and forces it to disk ({@link FileChannel#force}) before returning, so
  * a caller may acknowledge the MQTT messages behind it. A record is
  * <pre>
- * #R &lt;body bytes&gt; &lt;crc32 hex&gt; &lt;entries&gt;\n
+ * #R2 &lt;body bytes&gt; &lt;crc32 hex&gt; &lt;entries&gt;\n
  * &lt;body&gt;
  * </pre>
- * and the body holds, per point, {@code p <line bytes> <tenant uuid or -> <topic>\n<line protocol>\n}. The
- * length framing keeps points with newlines inside string fields intact. On open, a record cut short by a crash
+ * and the body holds, per point,
+ * {@code p <line bytes> <tenant uuid or -> <database> <retention policy> <retention seconds> <topic>\n<line protocol>\n}
+ * (database and retention policy URL-encoded, so they hold no space). The length framing keeps points with
+ * newlines inside string fields intact.
+ * <p>
+ * <b>Versions.</b> The record tag carries the format version, so a spool written by an older ingest still drains
+ * after an upgrade: {@code #R2} (issue 9, the bucket per point) is written; {@code #R} (version 1, before issue 9:
+ * {@code p <line bytes> <tenant uuid or -> <topic>}) is still read, its points going to
+ * {@link SharedBuckets#RAW}, the only bucket ingest wrote to then. A record of an unknown version counts as
+ * corrupt (an older ingest cannot drain a newer spool: drain it before a downgrade). On open, a record cut short by a crash
  * (or with a bad checksum) is truncated away: it was never acknowledged, so the broker redelivers its messages.
  * <p>
  * The directory is locked ({@code .lock}) so two instances cannot share it. Thread-safe: the batch writer
@@ -41,6 +54,10 @@ public final class DiskSpool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiskSpool.class);
     private static final String PREFIX = "seg-";
     private static final String SUFFIX = ".spool";
+    /** Record tag of format version 1 (before issue 9): no bucket, points go to {@link SharedBuckets#RAW}. */
+    static final String RECORD_V1 = "#R";
+    /** Record tag of format version 2 (issue 9): the bucket per point. Written by this version. */
+    static final String RECORD_V2 = "#R2";
 
     /** A closed segment handed to the drainer. */
     public record Segment(long id, Path path, List<SpoolEntry> entries, long bytes) {
@@ -233,7 +250,9 @@ public final class DiskSpool implements AutoCloseable {
         ByteArrayOutputStream body = new ByteArrayOutputStream(entries.size() * 160);
         for (SpoolEntry e : entries) {
             byte[] line = e.line().getBytes(StandardCharsets.UTF_8);
+            Bucket b = e.bucket();
             String header = "p " + line.length + " " + (e.tenantId() == null ? "-" : e.tenantId().toString()) + " "
+                    + enc(b.database()) + " " + enc(b.retentionPolicy()) + " " + b.retention().toSeconds() + " "
                     + e.topic() + "\n";
             body.writeBytes(header.getBytes(StandardCharsets.UTF_8));
             body.writeBytes(line);
@@ -242,7 +261,7 @@ public final class DiskSpool implements AutoCloseable {
         byte[] b = body.toByteArray();
         CRC32 crc = new CRC32();
         crc.update(b);
-        byte[] head = ("#R " + b.length + " " + Long.toHexString(crc.getValue()) + " " + entries.size() + "\n")
+        byte[] head = (RECORD_V2 + " " + b.length + " " + Long.toHexString(crc.getValue()) + " " + entries.size() + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + b.length];
         System.arraycopy(head, 0, out, 0, head.length);
@@ -283,9 +302,10 @@ public final class DiskSpool implements AutoCloseable {
     private static List<SpoolEntry> decodeRecord(byte[] data, int start, int nl) {
         try {
             String[] h = new String(data, start, nl - start, StandardCharsets.UTF_8).split(" ");
-            if (h.length != 4 || !"#R".equals(h[0])) {
+            if (h.length != 4 || !(RECORD_V1.equals(h[0]) || RECORD_V2.equals(h[0]))) {
                 return null;
             }
+            boolean v2 = RECORD_V2.equals(h[0]);
             int len = Integer.parseInt(h[1]);
             long crcWanted = Long.parseLong(h[2], 16);
             int count = Integer.parseInt(h[3]);
@@ -303,17 +323,39 @@ public final class DiskSpool implements AutoCloseable {
             int end = bodyStart + len;
             while (pos < end) {
                 int hl = indexOf(data, (byte) '\n', pos);
-                String[] eh = new String(data, pos, hl - pos, StandardCharsets.UTF_8).split(" ", 4);
+                String[] eh = new String(data, pos, hl - pos, StandardCharsets.UTF_8).split(" ", v2 ? 7 : 4);
                 int lineLen = Integer.parseInt(eh[1]);
                 UUID tenant = "-".equals(eh[2]) ? null : UUID.fromString(eh[2]);
+                Bucket bucket = v2 ? bucket(dec(eh[3]), dec(eh[4]), Duration.ofSeconds(Long.parseLong(eh[5])))
+                        : SharedBuckets.RAW;
+                String topic = v2 ? eh[6] : eh[3];
                 String line = new String(data, hl + 1, lineLen, StandardCharsets.UTF_8);
-                entries.add(new SpoolEntry(tenant, eh[3], line));
+                entries.add(new SpoolEntry(tenant, topic, bucket, line));
                 pos = hl + 1 + lineLen + 1;
             }
             return entries.size() == count ? entries : null;
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** The decoded bucket, the shared constant when it is one (so equal buckets are also the same object). */
+    private static Bucket bucket(String database, String rp, Duration retention) {
+        Bucket b = new Bucket(database, rp, retention);
+        for (Bucket shared : SharedBuckets.ALL) {
+            if (shared.equals(b)) {
+                return shared;
+            }
+        }
+        return b;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String dec(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     private static int indexOf(byte[] data, byte b, int from) {

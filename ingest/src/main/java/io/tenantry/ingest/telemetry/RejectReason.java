@@ -49,7 +49,9 @@ public enum RejectReason {
      * The element exceeds the tenant's plan: more fields than {@code plans.max_fields_per_point}, or new field keys
      * beyond {@code plans.max_field_keys} (issue 7; Flyway V3).
      */
-    SCHEMA_LIMIT("schema_limit");
+    SCHEMA_LIMIT("schema_limit"),
+    /** The tenant is over its quota's hard cap: the {@code QuotaCheck} port answered REJECT (issue 9; design note 003 §8). */
+    QUOTA_EXCEEDED("quota_exceeded");
 
     private final String code;
 

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.ingest.spool.SpoolEntry;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class EnvelopeQueueTest {
     private Envelope env(int points) {
         List<SpoolEntry> ps = new ArrayList<>();
         for (int i = 0; i < points; i++) {
-            ps.add(new SpoolEntry(null, "plc/t/d", "m v=" + i + " " + i));
+            ps.add(new SpoolEntry(null, "plc/t/d", SharedBuckets.RAW, "m v=" + i + " " + i));
         }
         return new Envelope("plc/t/d", nextId++, 1, 1, Instant.now(), 0, "t", ps, List.of(), 0);
     }
@@ -27,7 +28,7 @@ class EnvelopeQueueTest {
     private Envelope env(String tenant, int points) {
         List<SpoolEntry> ps = new ArrayList<>();
         for (int i = 0; i < points; i++) {
-            ps.add(new SpoolEntry(null, "plc/" + tenant + "/d", "m v=" + i + " " + i));
+            ps.add(new SpoolEntry(null, "plc/" + tenant + "/d", SharedBuckets.RAW, "m v=" + i + " " + i));
         }
         return new Envelope("plc/" + tenant + "/d", nextId++, 1, 1, Instant.now(), 0, tenant, ps, List.of(), 0);
     }

@@ -1,5 +1,7 @@
 package io.tenantry.ingest.spool;
 
+import io.tenantry.core.timeseries.Bucket;
+import io.tenantry.core.timeseries.SharedBuckets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,20 +23,22 @@ class DiskSpoolTest {
     @TempDir
     Path dir;
     private final UUID tenant = UUID.randomUUID();
+    /** A bucket whose names need encoding (space, percent, non-ASCII): the format must round-trip it. */
+    private static final Bucket DEDICATED = new Bucket("acme raw%é", "rp 7d", Duration.ofDays(7));
 
     private List<SpoolEntry> entries(int from, int n) {
         List<SpoolEntry> l = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
-            l.add(new SpoolEntry(i % 2 == 0 ? tenant : null, "plc/acme/press-" + i,
+            l.add(new SpoolEntry(i % 2 == 0 ? tenant : null, "plc/acme/press-" + i, i % 3 == 0 ? DEDICATED : SharedBuckets.RAW,
                     "telemetry,locatario_id=" + tenant + " Volume\\ Flow\\ RateRMS=" + i + ".5,température°=1.0 " + i));
         }
         return l;
     }
 
     @Test
-    void roundTripKeepsOrderTenantTopicAndLinesIncludingNewlinesInStrings() throws IOException {
+    void roundTripKeepsOrderTenantTopicBucketAndLinesIncludingNewlinesInStrings() throws IOException {
         List<SpoolEntry> all = new ArrayList<>(entries(0, 3));
-        all.add(new SpoolEntry(tenant, "plc/acme/x", "m note=\"two\nlines\" 9"));
+        all.add(new SpoolEntry(tenant, "plc/acme/x", DEDICATED, "m note=\"two\nlines\" 9"));
         try (DiskSpool s = new DiskSpool(dir, 1 << 20, 1 << 30)) {
             s.open();
             assertThat(s.isEmpty()).isTrue();

@@ -2,9 +2,11 @@ package io.tenantry.provisioning.config;
 
 import io.tenantry.adapters.influx.InfluxV1BucketAdmin;
 import io.tenantry.adapters.influx.InfluxV1Client;
+import io.tenantry.adapters.influx.InfluxV1TimeSeriesQuery;
 import io.tenantry.adapters.mqtt.MosquittoDynsecBrokerAdmin;
 import io.tenantry.core.timeseries.BucketAdmin;
-import org.springframework.beans.factory.annotation.Qualifier;
+import io.tenantry.core.timeseries.StoragePlacements;
+import io.tenantry.core.timeseries.TimeSeriesQuery;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,11 +26,19 @@ public class AdaptersConfig {
         return new InfluxV1BucketAdmin(new InfluxV1Client(ix.url(), ix.adminUser(), ix.adminPassword(), ix.timeout()));
     }
 
-    /** InfluxDB client with the API's read-only service user (READ on the shared buckets, never handed out). */
+    /** The query port with the API's read-only service user (READ on the shared buckets, never handed out). */
     @Bean
-    @Qualifier("telemetryReader")
-    InfluxV1Client telemetryReader(ProvisioningProperties props) {
+    TimeSeriesQuery telemetryReader(ProvisioningProperties props) {
         var ix = props.influx();
-        return new InfluxV1Client(ix.url(), ix.apiUser(), ix.apiPassword(), ix.timeout());
+        return new InfluxV1TimeSeriesQuery(new InfluxV1Client(ix.url(), ix.apiUser(), ix.apiPassword(), ix.timeout()));
+    }
+
+    /**
+     * Where each tenant's points live: every tenant in the shared buckets until the placement is held in
+     * PostgreSQL (issue 9 §1). The one place read paths ask.
+     */
+    @Bean
+    StoragePlacements storagePlacements() {
+        return StoragePlacements.ALL_SHARED;
     }
 }

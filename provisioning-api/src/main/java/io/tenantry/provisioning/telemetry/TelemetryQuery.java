@@ -1,8 +1,6 @@
 package io.tenantry.provisioning.telemetry;
 
 import io.tenantry.adapters.influx.InfluxQL;
-import io.tenantry.adapters.influx.InfluxV1Client;
-import io.tenantry.adapters.influx.InfluxV1Exception;
 import io.tenantry.core.error.FieldError;
 import io.tenantry.core.error.InvalidInputException;
 import io.tenantry.core.error.UnavailableException;
@@ -10,14 +8,16 @@ import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
+import io.tenantry.core.timeseries.QueryRejectedException;
 import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.core.timeseries.TenantMeasurements;
+import io.tenantry.core.timeseries.TimeSeriesQuery;
 import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.device.Device;
 import io.tenantry.provisioning.device.Devices;
 import io.tenantry.web.TextRules;
 import org.jooq.DSLContext;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 import java.time.Clock;
@@ -32,7 +32,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Reads a device's points back from the shared raw bucket, tenant-scoped twice over: the measurement is the
+ * Reads a device's points back from the tenant's raw bucket ({@link StoragePlacements}: the shared
+ * {@code processo_raw} by default) through the {@link TimeSeriesQuery} port, tenant-scoped twice over: the measurement is the
  * caller's own namespace ({@code measurement=telemetry} reads {@code "<caller's tenant uuid>.telemetry"},
  * {@link TenantMeasurements}; no other tenant's field names or types live there), and the InfluxQL this builds
  * always carries {@code "locatario_id"::tag = '<caller's tenant>'} and {@code "plc_id"::tag = '<device>'} — with
@@ -63,13 +64,20 @@ public class TelemetryQuery {
     public static final int MAX_NAME = 256;
 
     private final DSLContext dsl;
-    private final InfluxV1Client influx;
+    private final TimeSeriesQuery timeSeries;
+    private final StoragePlacements placements;
     private final Devices devices;
     private final Clock clock;
 
-    public TelemetryQuery(DSLContext dsl, @Qualifier("telemetryReader") InfluxV1Client influx, Devices devices, Clock clock) {
+    /**
+     * @param timeSeries the query port, authenticated as the API's read-only service user
+     * @param placements where each tenant's points live (the bucket a query reads)
+     */
+    public TelemetryQuery(DSLContext dsl, TimeSeriesQuery timeSeries, StoragePlacements placements, Devices devices,
+                          Clock clock) {
         this.dsl = dsl;
-        this.influx = influx;
+        this.timeSeries = timeSeries;
+        this.placements = placements;
         this.devices = devices;
         this.clock = clock;
     }
@@ -160,36 +168,20 @@ public class TelemetryQuery {
         if (!errors.isEmpty()) {
             throw new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid", errors);
         }
-        Bucket raw = SharedBuckets.RAW;
-        String select;
-        if (wanted.isEmpty()) {
-            select = agg == null ? "*::field" : agg + "(*)";
-        } else {
-            List<String> parts = new ArrayList<>();
-            for (String f : wanted) {
-                parts.add(agg == null ? InfluxQL.ident(f) : agg + "(" + InfluxQL.ident(f) + ") AS " + InfluxQL.ident(f));
-            }
-            select = String.join(", ", parts);
-        }
-        String q = "SELECT " + select + " FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
-                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), meas))
-                + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
-                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId().value())
-                + " AND time >= " + nanos(fromT) + " AND time <= " + nanos(toT)
-                + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
-                + " ORDER BY time ASC LIMIT " + lim;
-        List<InfluxV1Client.Result> results = run(q, raw.database(), fields, measurement, aggregate, interval);
+        Bucket raw = placements.placementOf(tenant).raw();
+        String q = statement(raw, tenant, d.plcId().value(), meas, wanted, agg, interval, fromT, toT, lim);
+        List<TimeSeriesQuery.Series> results = run(raw, q, fields, measurement, aggregate, interval);
         List<String> columns = new ArrayList<>();
         List<TelemetryPoint> points = new ArrayList<>();
         Set<String> hidden = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
-        for (InfluxV1Client.Series s : results.isEmpty() ? List.<InfluxV1Client.Series>of() : results.get(0).series()) {
+        for (TimeSeriesQuery.Series s : results) {
             List<String> cols = s.columns();
             for (int i = 1; i < cols.size(); i++) {
                 String name = agg != null && wanted.isEmpty() && cols.get(i).startsWith(agg + "_")
                         ? cols.get(i).substring(agg.length() + 1) : cols.get(i);
                 columns.add(name);
             }
-            for (List<Object> row : s.values()) {
+            for (List<Object> row : s.rows()) {
                 Map<String, Object> values = new LinkedHashMap<>();
                 for (int i = 1; i < row.size(); i++) {
                     if (row.get(i) != null && !hidden.contains(columns.get(i - 1))) {
@@ -207,18 +199,48 @@ public class TelemetryQuery {
     }
 
     /**
-     * Runs the query; InfluxDB's 400-type answers (parse errors, "at least 1 non-time field must be queried", ...)
-     * become a 400 naming the caller's parameters that shaped the query, never a 500.
+     * The InfluxQL for one telemetry query; every statement this builds reads only {@code tenant}'s own
+     * measurement ({@code "<tenant uuid>.<measurement>"}, {@link TenantMeasurements}) in {@code bucket} and carries
+     * {@code "locatario_id"::tag = '<tenant>'} and {@code "plc_id"::tag = '<plcId>'}. Names reach it only quoted
+     * ({@link InfluxQL#ident}, {@link InfluxQL#string}); {@code agg}, {@code interval} and {@code limit} must be
+     * validated before. Package-visible for the unit test.
+     *
+     * @param wanted field names, empty for all fields
+     * @param agg    one of {@link #AGGREGATES}, or null for raw points
      */
-    private List<InfluxV1Client.Result> run(String q, String database, String fields, String measurement, String aggregate,
-                                            String interval) {
-        try {
-            return influx.query(q, database);
-        } catch (InfluxV1Exception e) {
-            if (e.retriable()) {
-                throw new UnavailableException("telemetry:influx.unavailable", "the time-series store is unavailable; retry later", e);
+    static String statement(Bucket bucket, TenantId tenant, String plcId, String measurement, List<String> wanted,
+                            String agg, String interval, Instant from, Instant to, int limit) {
+        String select;
+        if (wanted.isEmpty()) {
+            select = agg == null ? "*::field" : agg + "(*)";
+        } else {
+            List<String> parts = new ArrayList<>();
+            for (String f : wanted) {
+                parts.add(agg == null ? InfluxQL.ident(f) : agg + "(" + InfluxQL.ident(f) + ") AS " + InfluxQL.ident(f));
             }
-            String why = influxReason(e.getMessage());
+            select = String.join(", ", parts);
+        }
+        return "SELECT " + select + " FROM " + InfluxQL.ident(bucket.database()) + "." + InfluxQL.ident(bucket.retentionPolicy())
+                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), measurement))
+                + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
+                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(plcId)
+                + " AND time >= " + nanos(from) + " AND time <= " + nanos(to)
+                + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
+                + " ORDER BY time ASC LIMIT " + limit;
+    }
+
+    /**
+     * Runs the query; refused statements (parse errors, "at least 1 non-time field must be queried", ...) become a
+     * 400 naming the caller's parameters that shaped the query, never a 500; an unavailable store a 503.
+     */
+    private List<TimeSeriesQuery.Series> run(Bucket bucket, String q, String fields, String measurement, String aggregate,
+                                             String interval) {
+        try {
+            return timeSeries.query(bucket, q);
+        } catch (UnavailableException e) {
+            throw new UnavailableException("telemetry:influx.unavailable", "the time-series store is unavailable; retry later", e);
+        } catch (QueryRejectedException e) {
+            String why = influxReason(e.reason());
             List<FieldError> errors = new ArrayList<>();
             Map<String, String> given = new LinkedHashMap<>();
             given.put("fields", fields);
