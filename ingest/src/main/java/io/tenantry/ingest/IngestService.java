@@ -2,6 +2,7 @@ package io.tenantry.ingest;
 
 import io.micrometer.core.instrument.Gauge;
 import io.tenantry.adapters.influx.InfluxV1Client;
+import io.tenantry.core.id.TenantId;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetterLimiter;
@@ -9,9 +10,8 @@ import io.tenantry.ingest.deadletter.DeadLetterRetention;
 import io.tenantry.ingest.deadletter.DeadLetterSink;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
 import io.tenantry.ingest.deadletter.LimitedDeadLetterSink;
-import io.tenantry.ingest.directory.DeviceDirectory;
-import io.tenantry.ingest.directory.DirectoryListener;
-import io.tenantry.ingest.directory.FieldKeyRegistry;
+import io.tenantry.directory.CachedTenantDirectory;
+import io.tenantry.directory.DirectoryListener;
 import io.tenantry.ingest.influx.InfluxPointWriter;
 import io.tenantry.ingest.mqtt.MqttIngestClient;
 import io.tenantry.ingest.pipeline.BatchWriter;
@@ -20,6 +20,7 @@ import io.tenantry.ingest.pipeline.MessageProcessor;
 import io.tenantry.ingest.pipeline.PointDelivery;
 import io.tenantry.ingest.pipeline.SeqDeduplicator;
 import io.tenantry.ingest.pipeline.SpoolDrainer;
+import io.tenantry.ingest.schema.FieldKeyRegistry;
 import io.tenantry.ingest.spool.DiskSpool;
 import io.tenantry.ingest.stats.IngestMetrics;
 import io.tenantry.ingest.stats.IngestStats;
@@ -52,7 +53,7 @@ public final class IngestService implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
     private final IngestProperties props;
-    private final DeviceDirectory directory;
+    private final CachedTenantDirectory directory;
     private final DirectoryListener listener;
     private final DeadLetterStore deadLetters;
     private final DeadLetterRetention deadLetterRetention;
@@ -77,7 +78,7 @@ public final class IngestService implements SmartLifecycle {
      * @param metrics     meters and counters
      * @param fieldKeys   the tenants' field keys (plan limit {@code max_field_keys})
      */
-    public IngestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
+    public IngestService(IngestProperties props, CachedTenantDirectory directory, DirectoryListener listener,
                          DeadLetterStore deadLetters, InfluxV1Client influx, IngestMetrics metrics, FieldKeyRegistry fieldKeys) {
         this.props = props;
         this.directory = directory;
@@ -95,7 +96,7 @@ public final class IngestService implements SmartLifecycle {
         DeadLetterSink limitedDeadLetters = new LimitedDeadLetterSink(deadLetters, new DeadLetterLimiter(
                 new DeadLetterLimiter.Limits(dl.deviceRowsPerMinute(), dl.deviceBytesPerMinute().toBytes(),
                         dl.tenantRowsPerMinute(), dl.tenantBytesPerMinute().toBytes()), System::nanoTime),
-                metrics, directory::slugOf);
+                metrics, tenant -> directory.slugOf(tenant == null ? null : TenantId.of(tenant)));
         this.deadLetterRetention = new DeadLetterRetention(deadLetters, dl.retention(), dl.purgeInterval(),
                 java.time.Clock.systemUTC());
         this.drainer = new SpoolDrainer(spool, pointWriter, deadLetters, limitedDeadLetters, metrics, props.spool());
@@ -220,7 +221,7 @@ public final class IngestService implements SmartLifecycle {
     }
 
     /** The directory cache (tests use it to observe invalidations). */
-    public DeviceDirectory directory() {
+    public CachedTenantDirectory directory() {
         return directory;
     }
 

@@ -4,11 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.ingest.IngestService;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
-import io.tenantry.ingest.directory.DeviceDirectory;
-import io.tenantry.ingest.directory.DirectoryListener;
-import io.tenantry.ingest.directory.FieldKeyRegistry;
-import io.tenantry.ingest.directory.JooqDirectoryStore;
-import io.tenantry.ingest.directory.JooqFieldKeyStore;
+import io.tenantry.directory.CachedTenantDirectory;
+import io.tenantry.directory.DirectoryListener;
+import io.tenantry.directory.JooqDirectoryStore;
+import io.tenantry.ingest.schema.FieldKeyRegistry;
+import io.tenantry.ingest.schema.JooqFieldKeyStore;
 import io.tenantry.ingest.stats.IngestMetrics;
 import org.jooq.DSLContext;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -30,14 +30,14 @@ public class IngestConfiguration {
     }
 
     @Bean
-    DeviceDirectory deviceDirectory(DSLContext dsl, IngestProperties props) {
-        return new DeviceDirectory(new JooqDirectoryStore(dsl), props.directory().ttl(), System::nanoTime);
+    CachedTenantDirectory tenantDirectory(DSLContext dsl, IngestProperties props) {
+        return new CachedTenantDirectory(new JooqDirectoryStore(dsl), props.directory().ttl(), System::nanoTime);
     }
 
     @Bean
-    DirectoryListener directoryListener(DataSourceProperties ds, IngestProperties props, DeviceDirectory directory) {
+    DirectoryListener directoryListener(DataSourceProperties ds, IngestProperties props, CachedTenantDirectory directory) {
         return new DirectoryListener(ds.determineUrl(), ds.determineUsername(), ds.determinePassword(),
-                props.directory().channel(), props.directory().pollInterval(), props.directory().reconnectBackoff(),
+                "ingest-directory-listener", props.directory().pollInterval(), props.directory().reconnectBackoff(),
                 directory);
     }
 
@@ -47,7 +47,7 @@ public class IngestConfiguration {
     }
 
     @Bean
-    IngestService ingestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
+    IngestService ingestService(IngestProperties props, CachedTenantDirectory directory, DirectoryListener listener,
                                 DeadLetterStore deadLetters, IngestMetrics metrics, DSLContext dsl) {
         InfluxV1Client influx = new InfluxV1Client(props.influx().url(), props.influx().username(),
                 props.influx().password(), props.influx().timeout());

@@ -1,13 +1,15 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.directory.DirectoryUnavailableException;
+import io.tenantry.core.directory.TenantDirectory;
+import io.tenantry.core.directory.TenantInfo;
+import io.tenantry.core.id.TelemetryTopic;
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetters;
-import io.tenantry.ingest.directory.DeviceDirectory;
-import io.tenantry.ingest.directory.DirectoryUnavailableException;
-import io.tenantry.ingest.directory.FieldKeyRegistry;
-import io.tenantry.ingest.directory.TenantInfo;
+import io.tenantry.ingest.schema.FieldKeyRegistry;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
 import io.tenantry.ingest.telemetry.Identity;
@@ -16,7 +18,6 @@ import io.tenantry.ingest.telemetry.RejectReason;
 import io.tenantry.ingest.telemetry.Rejection;
 import io.tenantry.ingest.telemetry.TelemetryElement;
 import io.tenantry.ingest.telemetry.TelemetryParser;
-import io.tenantry.ingest.telemetry.TelemetryTopic;
 import io.tenantry.ingest.telemetry.TimeWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ import java.util.function.LongSupplier;
 public final class MessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
 
-    private final DeviceDirectory directory;
+    private final TenantDirectory directory;
     private final FieldKeyRegistry fieldKeys;
     private final TelemetryParser parser;
     private final SeqDeduplicator dedup;
@@ -60,7 +61,7 @@ public final class MessageProcessor {
      * @param dedup     seq window
      * @param nanoClock monotonic clock for the dedup window
      */
-    public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
+    public MessageProcessor(TenantDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
                             SeqDeduplicator dedup, LongSupplier nanoClock) {
         this(directory, fieldKeys, parser, dedup, nanoClock, 256 * 1024);
     }
@@ -73,7 +74,7 @@ public final class MessageProcessor {
      * @param nanoClock            monotonic clock for the dedup window
      * @param deadLetterPayloadCap largest payload of the one dead letter a batch makes (its rejected elements)
      */
-    public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
+    public MessageProcessor(TenantDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
                             SeqDeduplicator dedup, LongSupplier nanoClock, int deadLetterPayloadCap) {
         this.directory = directory;
         this.fieldKeys = fieldKeys;
@@ -112,20 +113,20 @@ public final class MessageProcessor {
                 dead.add(new DeadLetter(receivedAt, topic, null, RejectReason.UNKNOWN_TENANT,
                         "topic is not plc/<tenant_slug>/<plc_id>", payload));
             } else {
-                DeviceDirectory.Lookup l = lookup(t.get());
+                TenantDirectory.Lookup l = lookup(t.get());
                 switch (l) {
-                    case DeviceDirectory.UnknownTenant u -> dead.add(new DeadLetter(receivedAt, topic, null,
+                    case TenantDirectory.UnknownTenant u -> dead.add(new DeadLetter(receivedAt, topic, null,
                             RejectReason.UNKNOWN_TENANT, "no tenant with slug '" + t.get().tenantSlug() + "'", payload));
-                    case DeviceDirectory.UnknownDevice u -> {
-                        tenantTag = u.tenant().slug();
-                        dead.add(new DeadLetter(receivedAt, topic, u.tenant().id(), RejectReason.UNKNOWN_DEVICE,
+                    case TenantDirectory.UnknownDevice u -> {
+                        tenantTag = u.tenant().slug().value();
+                        dead.add(new DeadLetter(receivedAt, topic, u.tenant().id().value(), RejectReason.UNKNOWN_DEVICE,
                                 "tenant '" + u.tenant().slug() + "' has no device '" + t.get().plcId() + "'", payload));
                     }
-                    case DeviceDirectory.Found f -> {
-                        tenantTag = f.tenant().slug();
-                        UUID tenantId = f.tenant().id();
-                        if (f.tenant().status() != TenantInfo.Status.ACTIVE) {
-                            RejectReason r = f.tenant().status() == TenantInfo.Status.TERMINATED
+                    case TenantDirectory.Found f -> {
+                        tenantTag = f.tenant().slug().value();
+                        UUID tenantId = f.tenant().id().value();
+                        if (f.tenant().status() != TenantStatus.ACTIVE) {
+                            RejectReason r = f.tenant().status() == TenantStatus.TERMINATED
                                     ? RejectReason.TENANT_TERMINATED : RejectReason.TENANT_SUSPENDED;
                             dead.add(new DeadLetter(receivedAt, topic, tenantId, r,
                                     "tenant '" + f.tenant().slug() + "' is " + f.tenant().status(), payload));
@@ -133,7 +134,7 @@ public final class MessageProcessor {
                             dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.DEVICE_INACTIVE,
                                     "device '" + f.device().plcId() + "' is inactive", payload));
                         } else {
-                            Identity id = new Identity(tenantId, f.tenant().slug(), f.device().plcId());
+                            Identity id = new Identity(tenantId, f.tenant().slug().value(), f.device().plcId().value());
                             TimeWindow window = TimeWindow.around(receivedAt, f.tenant().rawRetention(), f.tenant().maxFuture());
                             TelemetryParser.Result r = parser.parse(payload, id, window);
                             List<Rejection> rejections = new ArrayList<>(r.rejected());
@@ -147,12 +148,12 @@ public final class MessageProcessor {
                                             "element " + e.index() + ": " + overLimit, isArray(payload) ? null : payload));
                                     continue;
                                 }
-                                if (e.seq() != null && !dedup.firstSeen(f.device().id(), e.seq(), e.tsNanos(), now)) {
+                                if (e.seq() != null && !dedup.firstSeen(f.device().id().value(), e.seq(), e.tsNanos(), now)) {
                                     duplicates++;
                                     continue;
                                 }
                                 try {
-                                    Point p = PointFactory.toPoint(e, id, f.device().type(), f.device().tags(),
+                                    Point p = PointFactory.toPoint(e, id, f.device().type().value(), f.device().tags(),
                                             receivedNanos + e.index());
                                     points.add(new SpoolEntry(tenantId, topic, LineProtocol.toLine(p)));
                                 } catch (IllegalArgumentException ex) {
@@ -204,7 +205,7 @@ public final class MessageProcessor {
     }
 
     /** Looks the topic up, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */
-    private DeviceDirectory.Lookup lookup(TelemetryTopic t) throws InterruptedException {
+    private TenantDirectory.Lookup lookup(TelemetryTopic t) throws InterruptedException {
         return retrying(() -> directory.lookup(t.tenantSlug(), t.plcId()));
     }
 

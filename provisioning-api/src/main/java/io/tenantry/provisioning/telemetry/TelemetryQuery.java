@@ -10,6 +10,7 @@ import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
+import io.tenantry.core.timeseries.PlatformTags;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.web.auth.Actor;
@@ -57,7 +58,7 @@ public class TelemetryQuery {
     /** Longest {@code interval}: ten years, far below the int64 nanoseconds InfluxDB computes buckets in. */
     public static final Duration MAX_INTERVAL = Duration.ofDays(3650);
     /** Field names the telemetry API never selects: the time column and the platform's tags. */
-    public static final Set<String> RESERVED_NAMES = Set.of("time", SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
+    public static final Set<String> RESERVED_NAMES = PlatformTags.RESERVED_NAMES;
     /** At most this many names in {@code fields}, each at most {@link #MAX_NAME} characters (also for measurement). */
     public static final int MAX_FIELDS = 100;
     public static final int MAX_NAME = 256;
@@ -181,7 +182,7 @@ public class TelemetryQuery {
         List<InfluxV1Client.Result> results = run(q, raw.database(), fields, measurement, aggregate, interval);
         List<String> columns = new ArrayList<>();
         List<TelemetryPoint> points = new ArrayList<>();
-        Set<String> hidden = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
+        Set<String> hidden = PlatformTags.ALL;
         for (InfluxV1Client.Series s : results.isEmpty() ? List.<InfluxV1Client.Series>of() : results.get(0).series()) {
             List<String> cols = s.columns();
             for (int i = 1; i < cols.size(); i++) {
