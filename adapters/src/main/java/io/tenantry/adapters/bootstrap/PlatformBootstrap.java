@@ -1,8 +1,8 @@
 package io.tenantry.adapters.bootstrap;
 
 import io.tenantry.core.broker.AclRule;
-import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.broker.BrokerAdmin;
+import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.timeseries.BucketAdmin;
 import io.tenantry.core.timeseries.BucketAdmin.Access;
 import io.tenantry.core.timeseries.BucketAdmin.Grant;

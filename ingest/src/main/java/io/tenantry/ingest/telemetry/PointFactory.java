@@ -5,7 +5,6 @@ import io.tenantry.core.timeseries.Point;
 import io.tenantry.core.timeseries.TenantMeasurements;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**

@@ -39,11 +39,6 @@ public final class TelemetryParser {
     /** Longest string field value accepted: InfluxDB 1.x limits string fields to 64 KiB. */
     public static final int MAX_STRING_FIELD_BYTES = 64 * 1024;
     /**
-     * Field keys refused (issue 7, "a field named like a reserved tag"): {@code time} (InfluxDB's timestamp
-     * column) and the tags only ingest sets: {@link PlatformTags#RESERVED_NAMES}.
-     */
-    public static final java.util.Set<String> RESERVED_FIELD_KEYS = PlatformTags.RESERVED_NAMES;
-    /**
      * Longest JSON number accepted, in characters (digits, sign, point, exponent): a float64 needs at most 24
      * (e.g. {@code -2.2250738585072014E-308}), epoch milliseconds with nanoseconds 20. Longer numbers make the
      * payload {@code malformed_json} while Jackson reads it (StreamReadConstraints.maxNumberLength), before any
@@ -224,7 +219,7 @@ public final class TelemetryParser {
         for (Map.Entry<String, JsonNode> f : fieldsNode.properties()) {
             String key = f.getKey();
             checkName(key, "field key");
-            if (RESERVED_FIELD_KEYS.contains(key)) {
+            if (PlatformTags.RESERVED_NAMES.contains(key)) {
                 // a field named like a tag shadows the tag in InfluxQL (issue 7): "locatario_id" would match the field
                 throw new Bad(RejectReason.INVALID_VALUE, "field key '" + key + "' is reserved (names "
                         + "InfluxDB's time or a tag ingest sets: " + PlatformTags.RESERVED_NAMES_TEXT + ")");
