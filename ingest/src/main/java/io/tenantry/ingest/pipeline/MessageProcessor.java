@@ -134,7 +134,7 @@ public final class MessageProcessor {
                             dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.DEVICE_INACTIVE,
                                     "device '" + f.device().plcId() + "' is inactive", payload));
                         } else {
-                            Identity id = new Identity(tenantId, f.tenant().slug().value(), f.device().plcId().value());
+                            Identity id = new Identity(f.tenant().id(), f.tenant().slug(), f.device().plcId());
                             TimeWindow window = TimeWindow.around(receivedAt, f.tenant().rawRetention(), f.tenant().maxFuture());
                             TelemetryParser.Result r = parser.parse(payload, id, window);
                             List<Rejection> rejections = new ArrayList<>(r.rejected());

@@ -44,7 +44,7 @@ public final class PointFactory {
             }
         });
         tags.put(PlatformTags.TENANT, identity.tenantId().toString());
-        tags.put(PlatformTags.DEVICE, identity.plcId());
+        tags.put(PlatformTags.DEVICE, identity.plcId().value());
         tags.put(PlatformTags.DEVICE_TYPE, deviceType);
         for (String f : element.fields().keySet()) {
             if (tags.containsKey(f)) {
@@ -53,6 +53,6 @@ public final class PointFactory {
             }
         }
         long ts = element.tsNanos() != null ? element.tsNanos() : receivedNanos;
-        return new Point(TenantMeasurements.stored(identity.tenantId(), element.measurement()), tags, element.fields(), ts);
+        return new Point(TenantMeasurements.stored(identity.tenantId().value(), element.measurement()), tags, element.fields(), ts);
     }
 }

@@ -335,7 +335,7 @@ public final class TelemetryParser {
             return;
         }
         String v = claim.isString() ? claim.stringValue() : claim.toString();
-        if (!v.equalsIgnoreCase(id.tenantId().toString()) && !v.equals(id.tenantSlug())) {
+        if (!v.equalsIgnoreCase(id.tenantId().toString()) && !v.equals(id.tenantSlug().value())) {
             throw new Bad(RejectReason.SPOOFED_TENANT, where + PlatformTags.TENANT + " '" + abbreviate(v)
                     + "' does not match the topic's tenant");
         }
@@ -346,7 +346,7 @@ public final class TelemetryParser {
             return;
         }
         String v = claim.isString() ? claim.stringValue() : claim.toString();
-        if (!v.equals(id.plcId())) {
+        if (!v.equals(id.plcId().value())) {
             throw new Bad(RejectReason.SPOOFED_DEVICE, where + PlatformTags.DEVICE + " '" + abbreviate(v)
                     + "' does not match the topic's plc_id '" + id.plcId() + "'");
         }
