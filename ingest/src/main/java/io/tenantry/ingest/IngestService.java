@@ -1,8 +1,8 @@
 package io.tenantry.ingest;
 
 import io.micrometer.core.instrument.Gauge;
+import io.tenantry.core.id.TenantId;
 import io.tenantry.core.quota.QuotaCheck;
-import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.core.timeseries.TimeSeriesWriter;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetterLimiter;
@@ -10,9 +10,8 @@ import io.tenantry.ingest.deadletter.DeadLetterRetention;
 import io.tenantry.ingest.deadletter.DeadLetterSink;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
 import io.tenantry.ingest.deadletter.LimitedDeadLetterSink;
-import io.tenantry.ingest.directory.DeviceDirectory;
-import io.tenantry.ingest.directory.DirectoryListener;
-import io.tenantry.ingest.directory.FieldKeyRegistry;
+import io.tenantry.directory.CachedTenantDirectory;
+import io.tenantry.directory.DirectoryListener;
 import io.tenantry.ingest.mqtt.MqttIngestClient;
 import io.tenantry.ingest.pipeline.BatchWriter;
 import io.tenantry.ingest.pipeline.EnvelopeQueue;
@@ -20,6 +19,7 @@ import io.tenantry.ingest.pipeline.MessageProcessor;
 import io.tenantry.ingest.pipeline.PointDelivery;
 import io.tenantry.ingest.pipeline.SeqDeduplicator;
 import io.tenantry.ingest.pipeline.SpoolDrainer;
+import io.tenantry.ingest.schema.FieldKeyRegistry;
 import io.tenantry.ingest.spool.DiskSpool;
 import io.tenantry.ingest.stats.IngestMetrics;
 import io.tenantry.ingest.stats.IngestStats;
@@ -52,7 +52,7 @@ public final class IngestService implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
     private final IngestProperties props;
-    private final DeviceDirectory directory;
+    private final CachedTenantDirectory directory;
     private final DirectoryListener listener;
     private final DeadLetterStore deadLetters;
     private final DeadLetterRetention deadLetterRetention;
@@ -74,14 +74,13 @@ public final class IngestService implements SmartLifecycle {
      * @param listener    its LISTEN/NOTIFY invalidator
      * @param deadLetters dead-letter store
      * @param pointWriter the write port, authenticated as the ingest InfluxDB user
-     * @param placements  where each tenant's raw points go
      * @param quota       the per-message quota check
      * @param metrics     meters and counters
      * @param fieldKeys   the tenants' field keys (plan limit {@code max_field_keys})
      */
-    public IngestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
-                         DeadLetterStore deadLetters, TimeSeriesWriter pointWriter, StoragePlacements placements,
-                         QuotaCheck quota, IngestMetrics metrics, FieldKeyRegistry fieldKeys) {
+    public IngestService(IngestProperties props, CachedTenantDirectory directory, DirectoryListener listener,
+                         DeadLetterStore deadLetters, TimeSeriesWriter pointWriter, QuotaCheck quota, IngestMetrics metrics,
+                         FieldKeyRegistry fieldKeys) {
         this.props = props;
         this.directory = directory;
         this.listener = listener;
@@ -92,12 +91,12 @@ public final class IngestService implements SmartLifecycle {
         int maxBytes = (int) props.payload().maxSize().toBytes();
         this.processor = new MessageProcessor(directory, fieldKeys,
                 new TelemetryParser(maxBytes, props.payload().maxElements(), props.payload().defaultMeasurement()),
-                new SeqDeduplicator(props.dedup().window(), props.dedup().capacityPerDevice()), System::nanoTime, maxBytes, placements, quota);
+                new SeqDeduplicator(props.dedup().window(), props.dedup().capacityPerDevice()), System::nanoTime, maxBytes, quota);
         var dl = props.deadLetters();
         DeadLetterSink limitedDeadLetters = new LimitedDeadLetterSink(deadLetters, new DeadLetterLimiter(
                 new DeadLetterLimiter.Limits(dl.deviceRowsPerMinute(), dl.deviceBytesPerMinute().toBytes(),
                         dl.tenantRowsPerMinute(), dl.tenantBytesPerMinute().toBytes()), System::nanoTime),
-                metrics, directory::slugOf);
+                metrics, tenant -> directory.slugOf(tenant == null ? null : TenantId.of(tenant)));
         this.deadLetterRetention = new DeadLetterRetention(deadLetters, dl.retention(), dl.purgeInterval(),
                 java.time.Clock.systemUTC());
         this.drainer = new SpoolDrainer(spool, pointWriter, deadLetters, limitedDeadLetters, metrics, props.spool());
@@ -222,7 +221,7 @@ public final class IngestService implements SmartLifecycle {
     }
 
     /** The directory cache (tests use it to observe invalidations). */
-    public DeviceDirectory directory() {
+    public CachedTenantDirectory directory() {
         return directory;
     }
 

@@ -1,5 +1,6 @@
 package io.tenantry.ingest;
 
+import io.tenantry.core.id.TenantSlug;
 import io.tenantry.ingest.stats.IngestStats;
 import io.tenantry.testsupport.LocalStackExtension;
 import io.tenantry.testsupport.StackEnv;
@@ -262,21 +263,21 @@ class IngestPipelineIT {
         var dev = fx.provisionedDevice(t, "plc-s", "siemens_s7", "{}");
         dev.publish("{\"fields\":{\"v\":1}}");
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.count("v", t.id(), null) == 1);
-        assertThat(ingest.directory().isCached(t.slug())).isTrue();
+        assertThat(ingest.directory().isCached(TenantSlug.of(t.slug()))).isTrue();
 
         fx.setTenantStatus(t.id(), "SUSPENDED"); // UPDATE + NOTIFY in one transaction; the cache TTL is 10 min here
-        await().atMost(Duration.ofSeconds(10)).until(() -> !ingest.directory().isCached(t.slug()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ingest.directory().isCached(TenantSlug.of(t.slug())));
         dev.publish("{\"fields\":{\"v\":2}}");
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.deadLetterReasons(t.id()).equals(Map.of("tenant_suspended", 1)));
         assertThat(fx.count("v", t.id(), null)).isEqualTo(1);
 
         fx.setTenantStatus(t.id(), "ACTIVE");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !ingest.directory().isCached(t.slug()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ingest.directory().isCached(TenantSlug.of(t.slug())));
         dev.publish("{\"fields\":{\"v\":3}}");
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.count("v", t.id(), null) == 2);
 
         // a device inserted without any NOTIFY while the tenant is cached: the miss is re-checked in PostgreSQL
-        assertThat(ingest.directory().isCached(t.slug())).isTrue();
+        assertThat(ingest.directory().isCached(TenantSlug.of(t.slug()))).isTrue();
         fx.createDeviceRow(t, "plc-new", "opcua", "{}", true);
         fx.device(t, "plc-new", fx.createDeviceLogin(t, "plc-new")).publish("{\"fields\":{\"v\":4}}");
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.count("v", t.id(), "plc-new") == 1);

@@ -2,6 +2,7 @@ package io.tenantry.adapters.bootstrap;
 
 import io.tenantry.core.broker.AclRule;
 import io.tenantry.core.broker.BrokerAdmin;
+import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.timeseries.BucketAdmin;
 import io.tenantry.core.timeseries.BucketAdmin.Access;
 import io.tenantry.core.timeseries.BucketAdmin.Grant;
@@ -18,17 +19,12 @@ import java.util.Set;
  *   <li>InfluxDB {@code ingest}: WRITE on {@code processo_raw} only;</li>
  *   <li>InfluxDB {@code jobs} (quotas, downsampling, alerts): READ on raw, ALL on processed, 1m and metrics;</li>
  *   <li>InfluxDB {@code api} (telemetry read-back behind the tenant-enforcing API): READ on raw, processed, 1m;</li>
- *   <li>broker {@code ingest}: may subscribe to {@code $share/<group>/plc/+/+} and receive {@code plc/#}; may
+ *   <li>broker {@code ingest}: may subscribe to {@code $share/ingest/plc/+/+} ({@link MqttNames#ingestSharedSubscription()}) and receive {@code plc/#}; may
  *       publish nothing.</li>
  * </ul>
  * Idempotent; provisioning-api runs it at start-up and the reconciler re-runs it.
  */
 public final class PlatformBootstrap {
-    /** The MQTT v5 shared-subscription group ingest instances join. */
-    public static final String INGEST_SHARE_GROUP = "ingest";
-    /** Topic filter ingest subscribes to: every device topic {@code plc/<slug>/<plc_id>}. */
-    public static final String INGEST_TOPIC_FILTER = "plc/+/+";
-
     private PlatformBootstrap() {
     }
 
@@ -58,8 +54,8 @@ public final class PlatformBootstrap {
     /** The ingest service's broker role: subscribe to the shared device topics and receive them; nothing else. */
     public static List<AclRule> ingestAcls() {
         return List.of(
-                AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, "$share/" + INGEST_SHARE_GROUP + "/" + INGEST_TOPIC_FILTER),
-                AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, INGEST_TOPIC_FILTER),
+                AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, MqttNames.ingestSharedSubscription()),
+                AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, MqttNames.TELEMETRY_TOPIC_FILTER),
                 AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, "plc/#"));
     }
 

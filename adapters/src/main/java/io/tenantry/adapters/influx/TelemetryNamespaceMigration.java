@@ -1,6 +1,7 @@
 package io.tenantry.adapters.influx;
 
 import io.tenantry.core.timeseries.Bucket;
+import io.tenantry.core.timeseries.PlatformTags;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.TenantMeasurements;
 
@@ -40,7 +41,7 @@ public final class TelemetryNamespaceMigration {
     /** Earliest and latest timestamps InfluxDB 1.x accepts (1677-09-21 … 2262-04-11), in ns. */
     static final long MIN_TIME = -9_223_372_036_854_775_806L;
     static final long MAX_TIME = 9_223_372_036_854_775_806L;
-    private static final Set<String> RESERVED = Set.of("time", SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
+    private static final Set<String> RESERVED = PlatformTags.RESERVED_NAMES;
 
     private TelemetryNamespaceMigration() {
     }

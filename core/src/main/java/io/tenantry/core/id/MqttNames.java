@@ -22,13 +22,27 @@ public final class MqttNames {
     public static final char DEVICE_SEPARATOR = '.';
     /** Separates slug and {@code svc} in a tenant service username; never part of a slug. */
     public static final char SERVICE_SEPARATOR = ':';
+    /** First level of every device topic. */
+    public static final String TOPIC_ROOT = "plc";
+    /** Filter matching every device's telemetry topic, {@code plc/+/+} (what ingest subscribes to). */
+    public static final String TELEMETRY_TOPIC_FILTER = TOPIC_ROOT + "/+/+";
+    /**
+     * The MQTT v5 shared-subscription group every ingest instance joins (OASIS mqtt-v5.0 §4.8.2); the ingest
+     * login's broker ACL grants exactly {@link #ingestSharedSubscription()}.
+     */
+    public static final String INGEST_SHARE_GROUP = "ingest";
 
     private MqttNames() {
     }
 
-    /** Telemetry topic of one device: {@code plc/<slug>/<plc_id>}. */
+    /** Telemetry topic of one device: {@code plc/<slug>/<plc_id>} (parsed by {@link TelemetryTopic#parse}). */
     public static String telemetryTopic(TenantSlug slug, PlcId plcId) {
-        return "plc/" + slug.value() + "/" + plcId.value();
+        return TOPIC_ROOT + "/" + slug.value() + "/" + plcId.value();
+    }
+
+    /** The shared subscription ingest instances take: {@code $share/ingest/plc/+/+}. */
+    public static String ingestSharedSubscription() {
+        return "$share/" + INGEST_SHARE_GROUP + "/" + TELEMETRY_TOPIC_FILTER;
     }
 
     /** Command topic filter a device may subscribe to: {@code plc/<slug>/<plc_id>/cmd/#}. */
@@ -38,7 +52,7 @@ public final class MqttNames {
 
     /** All topics of one tenant: {@code plc/<slug>/#}. */
     public static String tenantTopicFilter(TenantSlug slug) {
-        return "plc/" + slug.value() + "/#";
+        return TOPIC_ROOT + "/" + slug.value() + "/#";
     }
 
     /** Device username (and dynsec client and role name, and MQTT client id on the device listener): {@code t_<slug>.<plc_id>}. */

@@ -9,10 +9,10 @@ import java.util.List;
  * §7); shorter plan retention is enforced per tenant by the quota jobs.
  */
 public final class SharedBuckets {
-    /** The tag carrying the tenant UUID on every point: the data contract (note 003 §5). Keep this name. */
-    public static final String TENANT_TAG = "locatario_id";
-    /** The tag carrying the device's PLC id. */
-    public static final String DEVICE_TAG = "plc_id";
+    /** The tag carrying the tenant UUID on every point ({@link PlatformTags#TENANT}, the data contract). */
+    public static final String TENANT_TAG = PlatformTags.TENANT;
+    /** The tag carrying the device's PLC id ({@link PlatformTags#DEVICE}). */
+    public static final String DEVICE_TAG = PlatformTags.DEVICE;
 
     public static final Bucket RAW = new Bucket("processo_raw", "autogen", Duration.ofDays(30));
     public static final Bucket PROCESSED = new Bucket("processo", "autogen", Duration.ofDays(365));

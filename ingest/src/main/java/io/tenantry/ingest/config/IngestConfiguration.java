@@ -4,15 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.adapters.influx.InfluxV1TimeSeriesWriter;
 import io.tenantry.core.quota.QuotaCheck;
-import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.core.timeseries.TimeSeriesWriter;
 import io.tenantry.ingest.IngestService;
 import io.tenantry.ingest.deadletter.DeadLetterStore;
-import io.tenantry.ingest.directory.DeviceDirectory;
-import io.tenantry.ingest.directory.DirectoryListener;
-import io.tenantry.ingest.directory.FieldKeyRegistry;
-import io.tenantry.ingest.directory.JooqDirectoryStore;
-import io.tenantry.ingest.directory.JooqFieldKeyStore;
+import io.tenantry.directory.CachedTenantDirectory;
+import io.tenantry.directory.DirectoryListener;
+import io.tenantry.directory.JooqDirectoryStore;
+import io.tenantry.ingest.schema.FieldKeyRegistry;
+import io.tenantry.ingest.schema.JooqFieldKeyStore;
 import io.tenantry.ingest.stats.IngestMetrics;
 import org.jooq.DSLContext;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -34,14 +33,14 @@ public class IngestConfiguration {
     }
 
     @Bean
-    DeviceDirectory deviceDirectory(DSLContext dsl, IngestProperties props) {
-        return new DeviceDirectory(new JooqDirectoryStore(dsl), props.directory().ttl(), System::nanoTime);
+    CachedTenantDirectory tenantDirectory(DSLContext dsl, IngestProperties props) {
+        return new CachedTenantDirectory(new JooqDirectoryStore(dsl), props.directory().ttl(), System::nanoTime);
     }
 
     @Bean
-    DirectoryListener directoryListener(DataSourceProperties ds, IngestProperties props, DeviceDirectory directory) {
+    DirectoryListener directoryListener(DataSourceProperties ds, IngestProperties props, CachedTenantDirectory directory) {
         return new DirectoryListener(ds.determineUrl(), ds.determineUsername(), ds.determinePassword(),
-                props.directory().channel(), props.directory().pollInterval(), props.directory().reconnectBackoff(),
+                "ingest-directory-listener", props.directory().pollInterval(), props.directory().reconnectBackoff(),
                 directory);
     }
 
@@ -57,12 +56,6 @@ public class IngestConfiguration {
                 props.influx().password(), props.influx().timeout()));
     }
 
-    /** Every tenant in the shared buckets until the tenant directory carries the placement (issue 9 §1). */
-    @Bean
-    StoragePlacements storagePlacements() {
-        return StoragePlacements.ALL_SHARED;
-    }
-
     /** Always allow until the quota issue implements the port. */
     @Bean
     QuotaCheck quotaCheck() {
@@ -70,10 +63,10 @@ public class IngestConfiguration {
     }
 
     @Bean
-    IngestService ingestService(IngestProperties props, DeviceDirectory directory, DirectoryListener listener,
-                                DeadLetterStore deadLetters, TimeSeriesWriter timeSeriesWriter,
-                                StoragePlacements placements, QuotaCheck quota, IngestMetrics metrics, DSLContext dsl) {
-        return new IngestService(props, directory, listener, deadLetters, timeSeriesWriter, placements, quota, metrics,
+    IngestService ingestService(IngestProperties props, CachedTenantDirectory directory, DirectoryListener listener,
+                                DeadLetterStore deadLetters, TimeSeriesWriter timeSeriesWriter, QuotaCheck quota,
+                                IngestMetrics metrics, DSLContext dsl) {
+        return new IngestService(props, directory, listener, deadLetters, timeSeriesWriter, quota, metrics,
                 new FieldKeyRegistry(new JooqFieldKeyStore(dsl)));
     }
 }

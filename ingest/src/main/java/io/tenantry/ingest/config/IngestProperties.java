@@ -53,8 +53,6 @@ public record IngestProperties(
      * @param password          its password
      * @param clientId          fixed MQTT client id of this instance; the persistent session is keyed by it, so
      *                          each instance needs its own stable id (e.g. {@code ingest-1}, {@code ingest-2})
-     * @param shareGroup        MQTT v5 shared-subscription group all instances join
-     * @param topicFilter       telemetry topic filter inside the share, {@code plc/+/+}
      * @param sessionExpiry     how long the broker keeps the session (and queues messages) while this instance
      *                          is away; whole seconds
      * @param receiveMaximum    MQTT v5 Receive Maximum: at most this many unacknowledged QoS 1 messages in flight
@@ -70,8 +68,6 @@ public record IngestProperties(
             @NotBlank String username,
             @NotBlank String password,
             @DefaultValue("ingest-1") @Pattern(regexp = "[A-Za-z0-9_.-]{1,64}") String clientId,
-            @DefaultValue("ingest") @Pattern(regexp = "[^/+#]{1,64}") String shareGroup,
-            @DefaultValue("plc/+/+") @NotBlank String topicFilter,
             @DefaultValue("7d") @NotNull Duration sessionExpiry,
             @DefaultValue("1000") @Min(1) @Max(65535) int receiveMaximum,
             @DefaultValue("30s") @NotNull Duration keepAlive,
@@ -193,17 +189,15 @@ public record IngestProperties(
     }
 
     /**
-     * Tenant/device directory.
+     * Tenant/device directory (module {@code directory}; it listens on {@code TenantDirectory.CHANGE_CHANNEL}).
      *
      * @param ttl              a cached tenant (with its devices) is reloaded after this long even without a
      *                         NOTIFY
-     * @param channel          PostgreSQL LISTEN channel provisioning notifies with the tenant UUID as payload
      * @param reconnectBackoff wait before re-opening the LISTEN connection after it failed
      * @param pollInterval     how long one {@code getNotifications} call waits
      */
     public record Directory(
             @DefaultValue("30s") @NotNull Duration ttl,
-            @DefaultValue("tenantry_directory") @Pattern(regexp = "[a-z_][a-z0-9_]{0,62}") String channel,
             @DefaultValue("2s") @NotNull Duration reconnectBackoff,
             @DefaultValue("500ms") @NotNull Duration pollInterval) {
     }

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.mqtt;
 
+import io.tenantry.core.id.MqttNames;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.pipeline.Acker;
 import io.tenantry.ingest.pipeline.Envelope;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>fixed client id, Clean Start = 0 and a long Session Expiry Interval (OASIS MQTT v5.0 §3.1.2.4,
  *       §3.1.2.11.2): the broker keeps the subscription and queues messages while the instance is away, and
  *       redelivers every unacknowledged QoS 1 message when it returns (§4.4);</li>
- *   <li>shared subscription {@code $share/<group>/plc/+/+} at QoS 1 (§4.8.2), so instances split the load;</li>
+ *   <li>shared subscription {@code $share/ingest/plc/+/+} ({@link MqttNames#ingestSharedSubscription()}) at QoS 1 (§4.8.2), so instances split the load;</li>
  *   <li>Receive Maximum (§3.1.2.11.3) bounds the unacknowledged messages the broker sends us;</li>
  *   <li>manual acknowledgements ({@link MqttAsyncClient#setManualAcks(boolean)}): PUBACK is sent by
  *       {@link #ack(Envelope)} only after the message's points and dead letters are durable.</li>
@@ -74,7 +75,6 @@ public final class MqttIngestClient implements MqttCallback, Acker {
     private volatile boolean running;
     private volatile boolean accepting;
     private volatile boolean subscribed;
-    private volatile String lastError;
     /** True while a connect loop is queued or running on the control thread. */
     private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -87,9 +87,9 @@ public final class MqttIngestClient implements MqttCallback, Acker {
         this.handler = handler;
     }
 
-    /** The shared-subscription topic filter, {@code $share/<group>/<filter>}. */
+    /** The shared-subscription topic filter, {@code $share/ingest/plc/+/+} ({@link MqttNames#ingestSharedSubscription()}). */
     public String sharedFilter() {
-        return "$share/" + config.shareGroup() + "/" + config.topicFilter();
+        return MqttNames.ingestSharedSubscription();
     }
 
     /** Connects in the background (retrying until it succeeds) and subscribes. */
@@ -141,7 +141,6 @@ public final class MqttIngestClient implements MqttCallback, Acker {
                             config.clientId(), t.getSessionPresent());
                     return; // connectComplete subscribes
                 } catch (MqttException e) {
-                    lastError = e.toString();
                     if (failures++ % 10 == 0) { // the broker may be away for a while: not a line every 100 ms
                         log.warn("cannot connect to the broker at {} ({}); retrying every {} ms at most", config.url(),
                                 e.getMessage(), config.maxReconnectDelay().toMillis());
@@ -174,10 +173,9 @@ public final class MqttIngestClient implements MqttCallback, Acker {
                     log.info("subscribed to {} (granted QoS {})", sharedFilter(), codes[0]);
                     return;
                 }
-                lastError = "subscription to " + sharedFilter() + " refused with reason code(s) " + Arrays.toString(codes);
-                log.error("{}; check the ingest client's broker ACL (PlatformBootstrap.ingestAcls)", lastError);
+                log.error("subscription to {} refused with reason code(s) {}; check the ingest client's broker ACL "
+                        + "(PlatformBootstrap.ingestAcls)", sharedFilter(), Arrays.toString(codes));
             } catch (MqttException e) {
-                lastError = e.toString();
                 log.warn("subscribe to {} failed: {}", sharedFilter(), e.getMessage());
             }
             try {
@@ -240,7 +238,6 @@ public final class MqttIngestClient implements MqttCallback, Acker {
         generation.incrementAndGet();
         inflight.set(0);
         subscribed = false;
-        lastError = "disconnected: " + response;
         if (running) {
             log.warn("broker connection lost ({}); reconnecting", response);
             scheduleConnect();
@@ -249,7 +246,6 @@ public final class MqttIngestClient implements MqttCallback, Acker {
 
     @Override
     public void mqttErrorOccurred(MqttException exception) {
-        lastError = exception.toString();
         log.warn("MQTT error", exception);
     }
 
@@ -330,10 +326,5 @@ public final class MqttIngestClient implements MqttCallback, Acker {
     /** True while connected and the shared subscription was granted. */
     public boolean subscribed() {
         return subscribed && connected();
-    }
-
-    /** The last connection/subscription error, or null. */
-    public String lastError() {
-        return lastError;
     }
 }

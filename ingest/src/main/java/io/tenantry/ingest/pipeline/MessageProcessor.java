@@ -1,18 +1,19 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.directory.DirectoryUnavailableException;
+import io.tenantry.core.directory.TenantDirectory;
+import io.tenantry.core.directory.TenantInfo;
+import io.tenantry.core.id.TelemetryTopic;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.quota.QuotaCheck;
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
 import io.tenantry.core.timeseries.StoragePlacement;
-import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetters;
-import io.tenantry.ingest.directory.DeviceDirectory;
-import io.tenantry.ingest.directory.DirectoryUnavailableException;
-import io.tenantry.ingest.directory.FieldKeyRegistry;
-import io.tenantry.ingest.directory.TenantInfo;
+import io.tenantry.ingest.schema.FieldKeyRegistry;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
 import io.tenantry.ingest.telemetry.Identity;
@@ -21,7 +22,6 @@ import io.tenantry.ingest.telemetry.RejectReason;
 import io.tenantry.ingest.telemetry.Rejection;
 import io.tenantry.ingest.telemetry.TelemetryElement;
 import io.tenantry.ingest.telemetry.TelemetryParser;
-import io.tenantry.ingest.telemetry.TelemetryTopic;
 import io.tenantry.ingest.telemetry.TimeWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,13 +55,12 @@ import java.util.function.LongSupplier;
 public final class MessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
 
-    private final DeviceDirectory directory;
+    private final TenantDirectory directory;
     private final FieldKeyRegistry fieldKeys;
     private final TelemetryParser parser;
     private final SeqDeduplicator dedup;
     private final LongSupplier nanoClock;
     private final int deadLetterPayloadCap;
-    private final StoragePlacements placements;
     private final QuotaCheck quota;
     private volatile boolean stopping;
 
@@ -72,13 +71,10 @@ public final class MessageProcessor {
      * @param dedup                seq window
      * @param nanoClock            monotonic clock for the dedup window
      * @param deadLetterPayloadCap largest payload of the one dead letter a batch makes (its rejected elements)
-     * @param placements           where each tenant's raw points go
      * @param quota                the per-message quota check
      */
-    public MessageProcessor(DeviceDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
-                            SeqDeduplicator dedup, LongSupplier nanoClock, int deadLetterPayloadCap,
-                            StoragePlacements placements, QuotaCheck quota) {
-        this.placements = placements;
+    public MessageProcessor(TenantDirectory directory, FieldKeyRegistry fieldKeys, TelemetryParser parser,
+                            SeqDeduplicator dedup, LongSupplier nanoClock, int deadLetterPayloadCap, QuotaCheck quota) {
         this.quota = quota;
         this.directory = directory;
         this.fieldKeys = fieldKeys;
@@ -117,20 +113,20 @@ public final class MessageProcessor {
                 dead.add(new DeadLetter(receivedAt, topic, null, RejectReason.UNKNOWN_TENANT,
                         "topic is not plc/<tenant_slug>/<plc_id>", payload));
             } else {
-                DeviceDirectory.Lookup l = lookup(t.get());
+                TenantDirectory.Lookup l = lookup(t.get());
                 switch (l) {
-                    case DeviceDirectory.UnknownTenant u -> dead.add(new DeadLetter(receivedAt, topic, null,
+                    case TenantDirectory.UnknownTenant u -> dead.add(new DeadLetter(receivedAt, topic, null,
                             RejectReason.UNKNOWN_TENANT, "no tenant with slug '" + t.get().tenantSlug() + "'", payload));
-                    case DeviceDirectory.UnknownDevice u -> {
-                        tenantTag = u.tenant().slug();
-                        dead.add(new DeadLetter(receivedAt, topic, u.tenant().id(), RejectReason.UNKNOWN_DEVICE,
+                    case TenantDirectory.UnknownDevice u -> {
+                        tenantTag = u.tenant().slug().value();
+                        dead.add(new DeadLetter(receivedAt, topic, u.tenant().id().value(), RejectReason.UNKNOWN_DEVICE,
                                 "tenant '" + u.tenant().slug() + "' has no device '" + t.get().plcId() + "'", payload));
                     }
-                    case DeviceDirectory.Found f -> {
-                        tenantTag = f.tenant().slug();
-                        UUID tenantId = f.tenant().id();
-                        if (f.tenant().status() != TenantInfo.Status.ACTIVE) {
-                            RejectReason r = f.tenant().status() == TenantInfo.Status.TERMINATED
+                    case TenantDirectory.Found f -> {
+                        tenantTag = f.tenant().slug().value();
+                        UUID tenantId = f.tenant().id().value();
+                        if (f.tenant().status() != TenantStatus.ACTIVE) {
+                            RejectReason r = f.tenant().status() == TenantStatus.TERMINATED
                                     ? RejectReason.TENANT_TERMINATED : RejectReason.TENANT_SUSPENDED;
                             dead.add(new DeadLetter(receivedAt, topic, tenantId, r,
                                     "tenant '" + f.tenant().slug() + "' is " + f.tenant().status(), payload));
@@ -138,7 +134,7 @@ public final class MessageProcessor {
                             dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.DEVICE_INACTIVE,
                                     "device '" + f.device().plcId() + "' is inactive", payload));
                         } else {
-                            Identity id = new Identity(tenantId, f.tenant().slug(), f.device().plcId());
+                            Identity id = new Identity(f.tenant().id(), f.tenant().slug(), f.device().plcId());
                             TimeWindow window = TimeWindow.around(receivedAt, f.tenant().rawRetention(), f.tenant().maxFuture());
                             TelemetryParser.Result r = parser.parse(payload, id, window);
                             QuotaCheck.Decision verdict = r.elements().isEmpty() ? QuotaCheck.Decision.ALLOW
@@ -161,12 +157,12 @@ public final class MessageProcessor {
                                             "element " + e.index() + ": " + overLimit, isArray(payload) ? null : payload));
                                     continue;
                                 }
-                                if (e.seq() != null && !dedup.firstSeen(f.device().id(), e.seq(), e.tsNanos(), now)) {
+                                if (e.seq() != null && !dedup.firstSeen(f.device().id().value(), e.seq(), e.tsNanos(), now)) {
                                     duplicates++;
                                     continue;
                                 }
                                 try {
-                                    Point p = PointFactory.toPoint(e, id, f.device().type(), f.device().tags(),
+                                    Point p = PointFactory.toPoint(e, id, f.device().type().value(), f.device().tags(),
                                             receivedNanos + e.index());
                                     points.add(new SpoolEntry(tenantId, topic, bucket, LineProtocol.toLine(p)));
                                 } catch (IllegalArgumentException ex) {
@@ -209,11 +205,11 @@ public final class MessageProcessor {
     }
 
     /**
-     * The tenant's storage placement: the one method ingest asks (the tenant directory will carry the placement
-     * held in PostgreSQL; until then {@link StoragePlacements#ALL_SHARED} answers).
+     * The tenant's storage placement, as the tenant directory carries it from PostgreSQL ({@code tenants.placement},
+     * Flyway V5): the one method ingest asks.
      */
-    private StoragePlacement placementOf(TenantInfo tenant) {
-        return placements.placementOf(TenantId.of(tenant.id()));
+    private static StoragePlacement placementOf(TenantInfo tenant) {
+        return tenant.placement();
     }
 
     private static long fieldValues(List<TelemetryElement> elements) {
@@ -234,7 +230,7 @@ public final class MessageProcessor {
     }
 
     /** Looks the topic up, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */
-    private DeviceDirectory.Lookup lookup(TelemetryTopic t) throws InterruptedException {
+    private TenantDirectory.Lookup lookup(TelemetryTopic t) throws InterruptedException {
         return retrying(() -> directory.lookup(t.tenantSlug(), t.plcId()));
     }
 

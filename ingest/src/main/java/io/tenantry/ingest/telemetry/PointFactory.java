@@ -1,11 +1,10 @@
 package io.tenantry.ingest.telemetry;
 
+import io.tenantry.core.timeseries.PlatformTags;
 import io.tenantry.core.timeseries.Point;
-import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.TenantMeasurements;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -17,11 +16,6 @@ import java.util.TreeMap;
  * with another.
  */
 public final class PointFactory {
-    /** The tag holding the device type ({@code siemens_s7}, {@code modbus_tcp}, {@code opcua}). */
-    public static final String TYPE_TAG = "type";
-    /** Tags only ingest sets. */
-    public static final Set<String> RESERVED_TAGS = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, TYPE_TAG);
-
     private PointFactory() {
     }
 
@@ -40,18 +34,18 @@ public final class PointFactory {
                                 Map<String, String> deviceTags, long receivedNanos) {
         TreeMap<String, String> tags = new TreeMap<>();
         deviceTags.forEach((k, v) -> {
-            if (!RESERVED_TAGS.contains(k)) {
+            if (!PlatformTags.ALL.contains(k)) {
                 tags.put(k, v);
             }
         });
         element.tags().forEach((k, v) -> {
-            if (!RESERVED_TAGS.contains(k)) {
+            if (!PlatformTags.ALL.contains(k)) {
                 tags.put(k, v);
             }
         });
-        tags.put(SharedBuckets.TENANT_TAG, identity.tenantId().toString());
-        tags.put(SharedBuckets.DEVICE_TAG, identity.plcId());
-        tags.put(TYPE_TAG, deviceType);
+        tags.put(PlatformTags.TENANT, identity.tenantId().toString());
+        tags.put(PlatformTags.DEVICE, identity.plcId().value());
+        tags.put(PlatformTags.DEVICE_TYPE, deviceType);
         for (String f : element.fields().keySet()) {
             if (tags.containsKey(f)) {
                 throw new IllegalArgumentException("field key '" + f + "' is also a tag of the point (device tags: "
@@ -59,6 +53,6 @@ public final class PointFactory {
             }
         }
         long ts = element.tsNanos() != null ? element.tsNanos() : receivedNanos;
-        return new Point(TenantMeasurements.stored(identity.tenantId(), element.measurement()), tags, element.fields(), ts);
+        return new Point(TenantMeasurements.stored(identity.tenantId().value(), element.measurement()), tags, element.fields(), ts);
     }
 }

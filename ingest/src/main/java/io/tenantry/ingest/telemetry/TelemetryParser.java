@@ -1,7 +1,7 @@
 package io.tenantry.ingest.telemetry;
 
 import io.tenantry.core.timeseries.LineProtocol;
-import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.PlatformTags;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
@@ -38,16 +38,6 @@ public final class TelemetryParser {
     public static final int MAX_NAME_LENGTH = 256;
     /** Longest string field value accepted: InfluxDB 1.x limits string fields to 64 KiB. */
     public static final int MAX_STRING_FIELD_BYTES = 64 * 1024;
-    /**
-     * Field keys refused (issue 7, "a field named like a reserved tag"): {@code time} (InfluxDB's timestamp
-     * column) and the tags only ingest sets ({@link PointFactory#RESERVED_TAGS}). In InfluxQL an unqualified
-     * {@code "locatario_id"} resolves to a <i>field</i> of that name where one exists in the shard, so such a field
-     * would hide the tag from every query and every {@code DELETE}/{@code DROP SERIES}.
-     */
-    public static final java.util.Set<String> RESERVED_FIELD_KEYS = java.util.Set.of("time", SharedBuckets.TENANT_TAG,
-            SharedBuckets.DEVICE_TAG, PointFactory.TYPE_TAG);
-    private static final String RESERVED_FIELD_KEYS_TEXT = "time, " + SharedBuckets.TENANT_TAG + ", "
-            + SharedBuckets.DEVICE_TAG + ", " + PointFactory.TYPE_TAG;
     /**
      * Longest JSON number accepted, in characters (digits, sign, point, exponent): a float64 needs at most 24
      * (e.g. {@code -2.2250738585072014E-308}), epoch milliseconds with nanoseconds 20. Longer numbers make the
@@ -208,11 +198,11 @@ public final class TelemetryParser {
         }
         // identity first: a spoofing element is reported as such even when it is also malformed otherwise
         JsonNode tagsNode = node.get("tags");
-        checkTenantClaim(node.get(SharedBuckets.TENANT_TAG), id, "");
-        checkDeviceClaim(node.get(SharedBuckets.DEVICE_TAG), id, "");
+        checkTenantClaim(node.get(PlatformTags.TENANT), id, "");
+        checkDeviceClaim(node.get(PlatformTags.DEVICE), id, "");
         if (tagsNode != null && tagsNode.isObject()) {
-            checkTenantClaim(tagsNode.get(SharedBuckets.TENANT_TAG), id, "tags.");
-            checkDeviceClaim(tagsNode.get(SharedBuckets.DEVICE_TAG), id, "tags.");
+            checkTenantClaim(tagsNode.get(PlatformTags.TENANT), id, "tags.");
+            checkDeviceClaim(tagsNode.get(PlatformTags.DEVICE), id, "tags.");
         }
 
         JsonNode fieldsNode = node.get("fields");
@@ -229,10 +219,10 @@ public final class TelemetryParser {
         for (Map.Entry<String, JsonNode> f : fieldsNode.properties()) {
             String key = f.getKey();
             checkName(key, "field key");
-            if (RESERVED_FIELD_KEYS.contains(key)) {
+            if (PlatformTags.RESERVED_NAMES.contains(key)) {
                 // a field named like a tag shadows the tag in InfluxQL (issue 7): "locatario_id" would match the field
                 throw new Bad(RejectReason.INVALID_VALUE, "field key '" + key + "' is reserved (names "
-                        + "InfluxDB's time or a tag ingest sets: " + RESERVED_FIELD_KEYS_TEXT + ")");
+                        + "InfluxDB's time or a tag ingest sets: " + PlatformTags.RESERVED_NAMES_TEXT + ")");
             }
             fields.put(key, fieldValue(key, f.getValue()));
         }
@@ -261,7 +251,7 @@ public final class TelemetryParser {
                 if (fields.containsKey(key)) {
                     throw new Bad(RejectReason.INVALID_VALUE, "'" + abbreviate(key) + "' is both a tag and a field");
                 }
-                if (!PointFactory.RESERVED_TAGS.contains(key)) {
+                if (!PlatformTags.ALL.contains(key)) {
                     tags.put(key, value);
                 }
             }
@@ -345,8 +335,8 @@ public final class TelemetryParser {
             return;
         }
         String v = claim.isString() ? claim.stringValue() : claim.toString();
-        if (!v.equalsIgnoreCase(id.tenantId().toString()) && !v.equals(id.tenantSlug())) {
-            throw new Bad(RejectReason.SPOOFED_TENANT, where + SharedBuckets.TENANT_TAG + " '" + abbreviate(v)
+        if (!v.equalsIgnoreCase(id.tenantId().toString()) && !v.equals(id.tenantSlug().value())) {
+            throw new Bad(RejectReason.SPOOFED_TENANT, where + PlatformTags.TENANT + " '" + abbreviate(v)
                     + "' does not match the topic's tenant");
         }
     }
@@ -356,8 +346,8 @@ public final class TelemetryParser {
             return;
         }
         String v = claim.isString() ? claim.stringValue() : claim.toString();
-        if (!v.equals(id.plcId())) {
-            throw new Bad(RejectReason.SPOOFED_DEVICE, where + SharedBuckets.DEVICE_TAG + " '" + abbreviate(v)
+        if (!v.equals(id.plcId().value())) {
+            throw new Bad(RejectReason.SPOOFED_DEVICE, where + PlatformTags.DEVICE + " '" + abbreviate(v)
                     + "' does not match the topic's plc_id '" + id.plcId() + "'");
         }
     }

@@ -1,5 +1,8 @@
 package io.tenantry.ingest.deadletter;
 
+import io.tenantry.core.id.TenantSlug;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.PlcId;
 import io.tenantry.ingest.telemetry.Identity;
 import io.tenantry.ingest.telemetry.RejectReason;
 import io.tenantry.ingest.telemetry.Rejection;
@@ -25,9 +28,9 @@ class DeadLetterBoundsTest {
     void aBatchOfBadElementsBecomesOneRowWithCounts() {
         TelemetryParser p = new TelemetryParser(256 * 1024, 100_000, "telemetry");
         String junk = "[" + "{},".repeat(86_999) + "{}]"; // ~261 KB of empty objects, the message
-        var r = p.parse(junk.getBytes(StandardCharsets.UTF_8), new Identity(T1, "t1-slug", "d1"));
+        var r = p.parse(junk.getBytes(StandardCharsets.UTF_8), new Identity(TenantId.of(T1), TenantSlug.of("t1-slug"), PlcId.of("dev-1")));
         assertThat(r.rejected()).hasSize(87_000);
-        DeadLetter d = DeadLetters.ofMessage(NOW, "plc/t1-slug/d1", T1, r.rejected(), r.total(), true, 256 * 1024);
+        DeadLetter d = DeadLetters.ofMessage(NOW, "plc/t1-slug/dev-1", T1, r.rejected(), r.total(), true, 256 * 1024);
         assertThat(d.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
         assertThat(d.elementsRejected()).isEqualTo(87_000);
         assertThat(d.elementsTotal()).isEqualTo(87_000);

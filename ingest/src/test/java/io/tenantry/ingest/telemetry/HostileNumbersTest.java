@@ -1,5 +1,8 @@
 package io.tenantry.ingest.telemetry;
 
+import io.tenantry.core.id.TenantSlug;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.PlcId;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * behaviour (122 s for {@code 1e200000000}), not a speed assertion.
  */
 class HostileNumbersTest {
-    private static final Identity ID = new Identity(UUID.fromString("7f3c2a9e-1b2c-4d5e-8f90-123456789abc"), "planta-a", "prensa1");
+    private static final Identity ID = new Identity(TenantId.parse("7f3c2a9e-1b2c-4d5e-8f90-123456789abc"), TenantSlug.of("planta-a"), PlcId.of("prensa1"));
     private final TelemetryParser parser = new TelemetryParser(256 * 1024, 10_000, "telemetry");
 
     private TelemetryParser.Result parse(String json) {

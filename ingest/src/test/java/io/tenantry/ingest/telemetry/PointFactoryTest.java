@@ -1,5 +1,8 @@
 package io.tenantry.ingest.telemetry;
 
+import io.tenantry.core.id.TenantSlug;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.PlcId;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
 import org.junit.jupiter.api.Test;
@@ -13,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PointFactoryTest {
     private static final UUID TENANT = UUID.fromString("7f3c2a9e-1b2c-4d5e-8f90-123456789abc");
-    private static final Identity ID = new Identity(TENANT, "planta-a", "prensa1");
+    private static final Identity ID = new Identity(TenantId.of(TENANT), TenantSlug.of("planta-a"), PlcId.of("prensa1"));
 
     @Test
     void tagsComeFromDeviceThenPayloadAndReservedOnesFromTheServer() {

@@ -1,5 +1,8 @@
 package io.tenantry.ingest.telemetry;
 
+import io.tenantry.core.id.TenantSlug;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.PlcId;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -11,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TelemetryParserTest {
     private static final UUID TENANT = UUID.fromString("7f3c2a9e-1b2c-4d5e-8f90-123456789abc");
-    private static final Identity ID = new Identity(TENANT, "planta-a", "prensa1");
+    private static final Identity ID = new Identity(TenantId.of(TENANT), TenantSlug.of("planta-a"), PlcId.of("prensa1"));
     private final TelemetryParser parser = new TelemetryParser(256 * 1024, "telemetry");
 
     private TelemetryParser.Result parse(String json) {

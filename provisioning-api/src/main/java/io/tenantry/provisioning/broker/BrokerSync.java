@@ -8,7 +8,7 @@ import io.tenantry.core.id.TenantSlug;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
 import io.tenantry.db.jooq.tables.records.MqttCredentialsRecord;
 import io.tenantry.db.jooq.tables.records.TenantsRecord;
-import io.tenantry.provisioning.tenant.TenantStatus;
+import io.tenantry.core.tenant.TenantStatus;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 

@@ -6,7 +6,9 @@ import io.tenantry.adapters.influx.InfluxV1TimeSeriesQuery;
 import io.tenantry.adapters.mqtt.MosquittoDynsecBrokerAdmin;
 import io.tenantry.core.timeseries.BucketAdmin;
 import io.tenantry.core.timeseries.StoragePlacements;
+import io.tenantry.directory.JooqStoragePlacements;
 import io.tenantry.core.timeseries.TimeSeriesQuery;
+import org.jooq.DSLContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,11 +36,11 @@ public class AdaptersConfig {
     }
 
     /**
-     * Where each tenant's points live: every tenant in the shared buckets until the placement is held in
-     * PostgreSQL (issue 9 §1). The one place read paths ask.
+     * Where each tenant's points live, from {@code tenants.placement} (Flyway V5) with the mapping the tenant
+     * directory uses for ingest (issue 9 §1): the one place read paths ask.
      */
     @Bean
-    StoragePlacements storagePlacements() {
-        return StoragePlacements.ALL_SHARED;
+    StoragePlacements storagePlacements(DSLContext dsl) {
+        return new JooqStoragePlacements(dsl);
     }
 }

@@ -15,7 +15,7 @@ import io.tenantry.provisioning.device.Devices;
 import io.tenantry.provisioning.outbox.Outbox;
 import io.tenantry.provisioning.support.Db;
 import io.tenantry.provisioning.tenant.Tenant;
-import io.tenantry.provisioning.tenant.TenantStatus;
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.provisioning.tenant.Tenants;
 import org.jooq.DSLContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;

@@ -2,7 +2,7 @@ package io.tenantry.provisioning.credential;
 
 import io.tenantry.provisioning.device.DeviceChanged;
 import io.tenantry.provisioning.outbox.Outbox;
-import io.tenantry.provisioning.tenant.TenantStatus;
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.provisioning.tenant.TenantStatusChanged;
 import org.jooq.DSLContext;
 import org.springframework.context.event.EventListener;

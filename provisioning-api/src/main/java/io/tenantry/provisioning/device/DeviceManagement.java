@@ -10,15 +10,16 @@ import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.id.PlcId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.id.TenantSlug;
+import io.tenantry.core.tenant.DeviceType;
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.core.timeseries.LineProtocol;
-import io.tenantry.core.timeseries.SharedBuckets;
+import io.tenantry.core.timeseries.PlatformTags;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
 import io.tenantry.provisioning.audit.AuditLog;
 import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.outbox.Outbox;
 import io.tenantry.provisioning.support.Db;
 import io.tenantry.provisioning.tenant.Tenant;
-import io.tenantry.provisioning.tenant.TenantStatus;
 import io.tenantry.provisioning.tenant.Tenants;
 import io.tenantry.web.TextRules;
 import org.jooq.DSLContext;
@@ -33,7 +34,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -46,10 +46,6 @@ import static io.tenantry.db.jooq.Tables.DEVICES;
  */
 @Service
 public class DeviceManagement implements Devices {
-    /** Device types of note 003 §3. */
-    public static final Set<String> TYPES = Set.of("siemens_s7", "modbus_tcp", "opcua");
-    /** Tag keys a device may not set: the platform sets them on every point. */
-    public static final Set<String> RESERVED_TAGS = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -86,8 +82,8 @@ public class DeviceManagement implements Devices {
         } catch (InvalidInputException e) {
             errors.addAll(e.fieldErrors());
         }
-        if (type == null || !TYPES.contains(type)) {
-            errors.add(new FieldError("type", "must be one of siemens_s7, modbus_tcp, opcua", type));
+        if (type == null || !DeviceType.VALUES.contains(type)) {
+            errors.add(new FieldError("type", "must be one of " + DeviceType.VALUES_TEXT, type));
         }
         validateTags(tags, errors);
         if (!errors.isEmpty()) {
@@ -169,8 +165,8 @@ public class DeviceManagement implements Devices {
                          Boolean active, String firmwareVersion) {
         actor.requireDeviceAdmin(tenant);
         List<FieldError> errors = new ArrayList<>();
-        if (type != null && !TYPES.contains(type)) {
-            errors.add(new FieldError("type", "must be one of siemens_s7, modbus_tcp, opcua", type));
+        if (type != null && !DeviceType.VALUES.contains(type)) {
+            errors.add(new FieldError("type", "must be one of " + DeviceType.VALUES_TEXT, type));
         }
         if (tags != null) {
             validateTags(tags, errors);
@@ -246,7 +242,7 @@ public class DeviceManagement implements Devices {
         tags.forEach((k, v) -> {
             if (k == null || !TAG_KEY.matcher(k).matches()) {
                 errors.add(new FieldError("tags." + k, "tag keys must match [A-Za-z0-9_.-]{1,64}", k));
-            } else if (RESERVED_TAGS.contains(k)) {
+            } else if (PlatformTags.ALL.contains(k)) {
                 errors.add(new FieldError("tags." + k, "reserved: the platform sets it on every point", k));
             }
             if (v == null || v.isEmpty() || v.length() > 128) {

@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.outbox;
 
+import io.tenantry.core.directory.TenantDirectory;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.provisioning.config.ProvisioningProperties;
 import org.jooq.DSLContext;
@@ -28,8 +29,6 @@ import static io.tenantry.db.jooq.Tables.OUTBOX;
 public class Outbox {
     /** Entry kind: bring one broker login (client + role) to its desired state (handler in {@code broker}). */
     public static final String BROKER_SYNC = "broker.sync";
-    /** PostgreSQL NOTIFY channel telling ingest instances a tenant or its devices changed. */
-    public static final String DIRECTORY_CHANNEL = "tenantry_directory";
 
     private final SecretBox secrets;
     private final Clock clock;
@@ -82,11 +81,11 @@ public class Outbox {
     }
 
     /**
-     * Tells listeners (ingest's tenant directory cache) that {@code tenant} changed; PostgreSQL delivers the
+     * Tells listeners (every {@code CachedTenantDirectory}, on {@link TenantDirectory#CHANGE_CHANNEL}) that {@code tenant} changed; PostgreSQL delivers the
      * notification on commit only.
      */
     public void notifyDirectory(DSLContext tx, TenantId tenant) {
-        tx.execute("SELECT pg_notify(?, ?)", DIRECTORY_CHANNEL, tenant.toString());
+        tx.execute("SELECT pg_notify(?, ?)", TenantDirectory.CHANGE_CHANNEL, tenant.toString());
     }
 
     /** Opens a sealed secret from an entry. */

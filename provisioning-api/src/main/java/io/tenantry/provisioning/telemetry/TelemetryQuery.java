@@ -8,6 +8,7 @@ import io.tenantry.core.id.DeviceId;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
+import io.tenantry.core.timeseries.PlatformTags;
 import io.tenantry.core.timeseries.QueryRejectedException;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.StoragePlacements;
@@ -58,7 +59,7 @@ public class TelemetryQuery {
     /** Longest {@code interval}: ten years, far below the int64 nanoseconds InfluxDB computes buckets in. */
     public static final Duration MAX_INTERVAL = Duration.ofDays(3650);
     /** Field names the telemetry API never selects: the time column and the platform's tags. */
-    public static final Set<String> RESERVED_NAMES = Set.of("time", SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
+    public static final Set<String> RESERVED_NAMES = PlatformTags.RESERVED_NAMES;
     /** At most this many names in {@code fields}, each at most {@link #MAX_NAME} characters (also for measurement). */
     public static final int MAX_FIELDS = 100;
     public static final int MAX_NAME = 256;
@@ -173,7 +174,7 @@ public class TelemetryQuery {
         List<TimeSeriesQuery.Series> results = run(raw, q, fields, measurement, aggregate, interval);
         List<String> columns = new ArrayList<>();
         List<TelemetryPoint> points = new ArrayList<>();
-        Set<String> hidden = Set.of(SharedBuckets.TENANT_TAG, SharedBuckets.DEVICE_TAG, "type");
+        Set<String> hidden = PlatformTags.ALL;
         for (TimeSeriesQuery.Series s : results) {
             List<String> cols = s.columns();
             for (int i = 1; i < cols.size(); i++) {

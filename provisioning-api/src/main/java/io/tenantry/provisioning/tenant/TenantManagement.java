@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.tenant;
 
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.core.error.ConflictException;
 import io.tenantry.core.error.FieldError;
 import io.tenantry.core.error.InvalidInputException;

@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.tenant;
 
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.core.id.TenantId;
 import org.jooq.DSLContext;
 

@@ -6,7 +6,7 @@ import io.tenantry.core.id.TenantId;
 import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.tenant.Tenant;
 import io.tenantry.provisioning.tenant.TenantManagement;
-import io.tenantry.provisioning.tenant.TenantStatus;
+import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.web.Blocking;
 import io.tenantry.web.RequestIds;
 import org.springframework.http.ResponseEntity;

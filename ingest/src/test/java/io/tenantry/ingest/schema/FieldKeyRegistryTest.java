@@ -1,4 +1,7 @@
-package io.tenantry.ingest.directory;
+package io.tenantry.ingest.schema;
+
+import io.tenantry.core.directory.DirectoryUnavailableException;
+import io.tenantry.core.id.TenantId;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,12 +18,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FieldKeyRegistryTest {
     /** An in-memory store that counts loads, standing in for PostgreSQL (TenantIsolationIT uses the real table). */
     static final class MemoryStore implements FieldKeyRegistry.Store {
-        final Map<UUID, Set<String>> rows = new HashMap<>();
+        final Map<TenantId, Set<String>> rows = new HashMap<>();
         int loads;
         boolean down;
 
         @Override
-        public Set<String> load(UUID tenant) {
+        public Set<String> load(TenantId tenant) {
             if (down) {
                 throw new DirectoryUnavailableException("down", null);
             }
@@ -30,7 +32,7 @@ class FieldKeyRegistryTest {
         }
 
         @Override
-        public void add(UUID tenant, Collection<String> keys) {
+        public void add(TenantId tenant, Collection<String> keys) {
             rows.computeIfAbsent(tenant, t -> new HashSet<>()).addAll(keys);
         }
     }
@@ -39,8 +41,8 @@ class FieldKeyRegistryTest {
     void admitsWithinTheLimitRefusesBeyondAndCountsPerTenant() {
         MemoryStore store = new MemoryStore();
         FieldKeyRegistry r = new FieldKeyRegistry(store);
-        UUID a = UUID.randomUUID();
-        UUID b = UUID.randomUUID();
+        TenantId a = TenantId.random();
+        TenantId b = TenantId.random();
         assertThat(r.admit(a, List.of("x", "y"), 3)).isNull();
         assertThat(r.admit(a, List.of("x", "y"), 3)).isNull();
         int loads = store.loads;
@@ -59,7 +61,7 @@ class FieldKeyRegistryTest {
     void postgresUnavailableIsReportedForRetry() {
         MemoryStore store = new MemoryStore();
         store.down = true;
-        assertThatThrownBy(() -> new FieldKeyRegistry(store).admit(UUID.randomUUID(), List.of("x"), 3))
+        assertThatThrownBy(() -> new FieldKeyRegistry(store).admit(TenantId.random(), List.of("x"), 3))
                 .isInstanceOf(DirectoryUnavailableException.class);
     }
 }

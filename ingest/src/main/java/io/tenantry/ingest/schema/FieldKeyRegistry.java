@@ -1,11 +1,13 @@
-package io.tenantry.ingest.directory;
+package io.tenantry.ingest.schema;
+
+import io.tenantry.core.directory.DirectoryUnavailableException;
+import io.tenantry.core.id.TenantId;
 
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,18 +28,18 @@ public final class FieldKeyRegistry {
          * @return the tenant's registered keys
          * @throws DirectoryUnavailableException when PostgreSQL cannot be asked
          */
-        Set<String> load(UUID tenant);
+        Set<String> load(TenantId tenant);
 
         /**
          * Registers keys (existing ones are ignored).
          *
          * @throws DirectoryUnavailableException when PostgreSQL cannot be asked
          */
-        void add(UUID tenant, Collection<String> keys);
+        void add(TenantId tenant, Collection<String> keys);
     }
 
     private final Store store;
-    private final Map<UUID, Set<String>> known = new ConcurrentHashMap<>();
+    private final Map<TenantId, Set<String>> known = new ConcurrentHashMap<>();
 
     /** @param store PostgreSQL ({@link JooqFieldKeyStore}) */
     public FieldKeyRegistry(Store store) {
@@ -47,13 +49,13 @@ public final class FieldKeyRegistry {
     /**
      * Admits an element's field keys: registers the new ones when the tenant stays within {@code maxKeys}.
      *
-     * @param tenant  the tenant's UUID
+     * @param tenant  the tenant
      * @param keys    the element's field keys
      * @param maxKeys the plan's {@code max_field_keys}
      * @return null when admitted; otherwise why not (for the {@code schema_limit} dead letter), nothing registered
      * @throws DirectoryUnavailableException when PostgreSQL cannot be asked (the caller retries)
      */
-    public synchronized String admit(UUID tenant, Collection<String> keys, int maxKeys) {
+    public synchronized String admit(TenantId tenant, Collection<String> keys, int maxKeys) {
         Set<String> cached = known.get(tenant);
         if (cached != null && cached.containsAll(keys)) {
             return null;
@@ -74,7 +76,7 @@ public final class FieldKeyRegistry {
     }
 
     /** Forgets the cached keys of a tenant (they are re-read on the next new key). */
-    public void invalidate(UUID tenant) {
+    public void invalidate(TenantId tenant) {
         known.remove(tenant);
     }
 }

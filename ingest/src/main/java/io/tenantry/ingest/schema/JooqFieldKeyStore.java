@@ -1,4 +1,7 @@
-package io.tenantry.ingest.directory;
+package io.tenantry.ingest.schema;
+
+import io.tenantry.core.directory.DirectoryUnavailableException;
+import io.tenantry.core.id.TenantId;
 
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -7,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 
 import static io.tenantry.db.jooq.Tables.TENANT_FIELD_KEYS;
 
@@ -21,23 +23,23 @@ public final class JooqFieldKeyStore implements FieldKeyRegistry.Store {
     }
 
     @Override
-    public Set<String> load(UUID tenant) {
+    public Set<String> load(TenantId tenant) {
         try {
             return new HashSet<>(dsl.select(TENANT_FIELD_KEYS.FIELD_KEY).from(TENANT_FIELD_KEYS)
-                    .where(TENANT_FIELD_KEYS.TENANT_ID.eq(tenant)).fetch(TENANT_FIELD_KEYS.FIELD_KEY));
+                    .where(TENANT_FIELD_KEYS.TENANT_ID.eq(tenant.value())).fetch(TENANT_FIELD_KEYS.FIELD_KEY));
         } catch (DataAccessException e) {
             throw new DirectoryUnavailableException("cannot read the field keys of tenant " + tenant + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public void add(UUID tenant, Collection<String> keys) {
+    public void add(TenantId tenant, Collection<String> keys) {
         try {
             OffsetDateTime now = OffsetDateTime.now();
             var insert = dsl.insertInto(TENANT_FIELD_KEYS, TENANT_FIELD_KEYS.TENANT_ID, TENANT_FIELD_KEYS.FIELD_KEY,
                     TENANT_FIELD_KEYS.FIRST_SEEN_AT);
             for (String k : keys) {
-                insert = insert.values(tenant, k, now);
+                insert = insert.values(tenant.value(), k, now);
             }
             insert.onConflictDoNothing().execute();
         } catch (DataAccessException e) {

@@ -1,70 +1,62 @@
-package io.tenantry.ingest.directory;
+package io.tenantry.directory;
+
+import io.tenantry.core.directory.DeviceInfo;
+import io.tenantry.core.directory.DirectoryUnavailableException;
+import io.tenantry.core.directory.TenantDirectory;
+import io.tenantry.core.directory.TenantInfo;
+import io.tenantry.core.id.PlcId;
+import io.tenantry.core.id.TenantId;
+import io.tenantry.core.id.TenantSlug;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Cached tenant/device directory: slug → tenant (UUID, status) with all its devices (plc_id → id, type, tags,
- * active). Entries are dropped when provisioning announces a change ({@code NOTIFY tenantry_directory,
- * '<tenant uuid>'}, see {@link DirectoryListener}) and reloaded after a TTL in any case.
+ * {@link TenantDirectory} with a cache: slug → tenant (id, status, plan, placement) with all its devices (PLC id →
+ * id, type, tags, active). Entries are dropped when provisioning announces a change ({@code NOTIFY
+ * tenantry_directory, '<tenant uuid>'}, see {@link DirectoryListener}) and reloaded after a TTL in any case.
  * <p>
- * A slug or plc_id missing from the cache is looked up in PostgreSQL again before the caller rejects the
+ * A slug or PLC id missing from the cache is looked up in PostgreSQL again before the caller rejects the
  * message, so the first messages of a device created a moment ago are not lost while its NOTIFY is still on the
  * way. Nothing negative is cached. Thread-safe.
  */
-public final class DeviceDirectory {
-    /** The answer for one topic. */
-    public sealed interface Lookup permits Found, UnknownTenant, UnknownDevice {
-    }
-
-    /** Tenant and device exist (their status is for the caller to judge). */
-    public record Found(TenantInfo tenant, DeviceInfo device) implements Lookup {
-    }
-
-    /** No tenant has the slug. */
-    public record UnknownTenant() implements Lookup {
-    }
-
-    /** The tenant exists but has no such device. */
-    public record UnknownDevice(TenantInfo tenant) implements Lookup {
-    }
-
+public final class CachedTenantDirectory implements TenantDirectory {
     private record Entry(TenantSnapshot snapshot, long loadedAtNanos) {
     }
 
     private final DirectoryStore store;
     private final long ttlNanos;
     private final LongSupplier nanoClock;
-    private final Map<String, Entry> bySlug = new ConcurrentHashMap<>();
+    private final Map<TenantSlug, Entry> bySlug = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
-    private final AtomicLong loads = new AtomicLong();
-    private final AtomicLong invalidations = new AtomicLong();
 
     /**
      * @param store     where tenants come from
      * @param ttl       reload a cached tenant after this long
      * @param nanoClock monotonic clock in ns ({@code System::nanoTime})
      */
-    public DeviceDirectory(DirectoryStore store, Duration ttl, LongSupplier nanoClock) {
+    public CachedTenantDirectory(DirectoryStore store, Duration ttl, LongSupplier nanoClock) {
         this.store = Objects.requireNonNull(store);
         this.ttlNanos = ttl.toNanos();
         this.nanoClock = nanoClock;
     }
 
     /**
-     * Resolves a topic's tenant slug and plc_id.
-     *
-     * @throws DirectoryUnavailableException when PostgreSQL is needed and unreachable
+     * {@inheritDoc}
+     * <p>
+     * Served from the cache while fresh; a stale or missing tenant, or a PLC id the cached tenant lacks, is
+     * (re)loaded from the store once.
      */
-    public Lookup lookup(String slug, String plcId) {
+    @Override
+    public Lookup lookup(TenantSlug slug, PlcId plcId) {
         Entry e = bySlug.get(slug);
         boolean loadedNow = false;
-        if (e == null || nanoClock.getAsLong() - e.loadedAtNanos() > ttlNanos) {
+        if (e == null || stale(e)) {
             e = load(slug);
             loadedNow = true;
             if (e == null) {
@@ -82,9 +74,23 @@ public final class DeviceDirectory {
         return d == null ? new UnknownDevice(e.snapshot().tenant()) : new Found(e.snapshot().tenant(), d);
     }
 
-    private Entry load(String slug) {
+    /** {@inheritDoc} Served from the cache while fresh, else loaded from the store. */
+    @Override
+    public Optional<TenantInfo> tenant(TenantSlug slug) {
+        Entry e = bySlug.get(slug);
+        if (e == null || stale(e)) {
+            e = load(slug);
+        }
+        return e == null ? Optional.empty() : Optional.of(e.snapshot().tenant());
+    }
+
+    private boolean stale(Entry e) {
+        return nanoClock.getAsLong() - e.loadedAtNanos() > ttlNanos;
+    }
+
+    /** @throws DirectoryUnavailableException from the store */
+    private Entry load(TenantSlug slug) {
         long before = epoch.get();
-        loads.incrementAndGet();
         var snapshot = store.load(slug);
         if (snapshot.isEmpty()) {
             bySlug.remove(slug);
@@ -98,17 +104,15 @@ public final class DeviceDirectory {
         return e;
     }
 
-    /** Drops the cached tenant with this UUID (and its devices). */
-    public void invalidate(UUID tenantId) {
+    /** Drops the cached tenant with this id (and its devices). */
+    public void invalidate(TenantId tenantId) {
         epoch.incrementAndGet();
-        invalidations.incrementAndGet();
         bySlug.values().removeIf(e -> e.snapshot().tenant().id().equals(tenantId));
     }
 
     /** Drops everything (e.g. after the LISTEN connection was lost and notifications may have been missed). */
     public void invalidateAll() {
         epoch.incrementAndGet();
-        invalidations.incrementAndGet();
         bySlug.clear();
     }
 
@@ -116,11 +120,11 @@ public final class DeviceDirectory {
      * The slug of a cached tenant, for metric tags; {@code unknown} when the id is null or not cached (no
      * PostgreSQL query).
      */
-    public String slugOf(UUID tenantId) {
+    public String slugOf(TenantId tenantId) {
         if (tenantId != null) {
             for (Entry e : bySlug.values()) {
                 if (e.snapshot().tenant().id().equals(tenantId)) {
-                    return e.snapshot().tenant().slug();
+                    return e.snapshot().tenant().slug().value();
                 }
             }
         }
@@ -128,22 +132,7 @@ public final class DeviceDirectory {
     }
 
     /** True when the tenant with this slug is in the cache (fresh or not). */
-    public boolean isCached(String slug) {
+    public boolean isCached(TenantSlug slug) {
         return bySlug.containsKey(slug);
-    }
-
-    /** Tenants currently cached. */
-    public int size() {
-        return bySlug.size();
-    }
-
-    /** Loads from the store so far. */
-    public long loads() {
-        return loads.get();
-    }
-
-    /** Invalidations so far (per NOTIFY and full ones). */
-    public long invalidations() {
-        return invalidations.get();
     }
 }

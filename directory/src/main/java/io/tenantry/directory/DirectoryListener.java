@@ -1,5 +1,7 @@
-package io.tenantry.ingest.directory;
+package io.tenantry.directory;
 
+import io.tenantry.core.directory.TenantDirectory;
+import io.tenantry.core.id.TenantId;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -11,13 +13,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.UUID;
 
 /**
- * Listens on PostgreSQL channel {@code tenantry_directory} over a dedicated connection (pgjdbc
- * {@link PGConnection#getNotifications(int)}) and invalidates the tenant named in each notification's payload
- * (provisioning sends {@code NOTIFY tenantry_directory, '<tenant uuid>'} in the same transaction as every
- * tenant or device change). When the connection fails the whole cache is dropped (notifications may have been
+ * Listens on PostgreSQL channel {@link TenantDirectory#CHANGE_CHANNEL} ({@code tenantry_directory}) over a
+ * dedicated connection (pgjdbc {@link PGConnection#getNotifications(int)}) and invalidates the tenant named in each
+ * notification's payload in a {@link CachedTenantDirectory} (provisioning sends {@code NOTIFY tenantry_directory,
+ * '<tenant uuid>'} in the same transaction as every tenant or device change). When the connection fails the whole cache is dropped (notifications may have been
  * missed) and the connection is re-opened after a back-off, forever, until {@link #stop()}.
  */
 public final class DirectoryListener {
@@ -26,26 +27,31 @@ public final class DirectoryListener {
     private final String jdbcUrl;
     private final String username;
     private final String password;
-    private final String channel;
     private final Duration pollInterval;
     private final Duration reconnectBackoff;
-    private final DeviceDirectory directory;
+    private final String applicationName;
+    private final CachedTenantDirectory directory;
     private volatile boolean running;
     private volatile boolean listening;
     private volatile Connection current;
     private Thread thread;
 
     /**
-     * @param channel          channel name (an SQL identifier, validated by configuration)
+     * @param jdbcUrl          PostgreSQL JDBC URL (the app role may LISTEN)
+     * @param username         PostgreSQL user
+     * @param password         its password
+     * @param applicationName  PostgreSQL {@code application_name} of the connection and the thread's name, e.g.
+     *                         {@code ingest-directory-listener}
      * @param pollInterval     longest wait inside one {@code getNotifications} call
      * @param reconnectBackoff wait before reconnecting after a failure
+     * @param directory        the cache to invalidate
      */
-    public DirectoryListener(String jdbcUrl, String username, String password, String channel, Duration pollInterval,
-                             Duration reconnectBackoff, DeviceDirectory directory) {
+    public DirectoryListener(String jdbcUrl, String username, String password, String applicationName,
+                             Duration pollInterval, Duration reconnectBackoff, CachedTenantDirectory directory) {
         this.jdbcUrl = jdbcUrl;
         this.username = username;
         this.password = password;
-        this.channel = channel;
+        this.applicationName = applicationName;
         this.pollInterval = pollInterval;
         this.reconnectBackoff = reconnectBackoff;
         this.directory = directory;
@@ -57,7 +63,7 @@ public final class DirectoryListener {
             return;
         }
         running = true;
-        thread = Thread.ofPlatform().name("ingest-directory-listener").daemon(true).start(this::run);
+        thread = Thread.ofPlatform().name(applicationName).daemon(true).start(this::run);
     }
 
     /** Stops the thread and closes the connection. */
@@ -91,17 +97,17 @@ public final class DirectoryListener {
             Properties p = new Properties();
             p.setProperty("user", username);
             p.setProperty("password", password);
-            p.setProperty("ApplicationName", "tenantry-ingest-listener");
+            p.setProperty("ApplicationName", applicationName);
             p.setProperty("tcpKeepAlive", "true");
             try (Connection c = DriverManager.getConnection(jdbcUrl, p)) {
                 current = c;
                 try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + channel);
+                    s.execute("LISTEN " + TenantDirectory.CHANGE_CHANNEL);
                 }
                 // anything may have changed while we were not listening
                 directory.invalidateAll();
                 listening = true;
-                log.info("listening for directory changes on channel {}", channel);
+                log.info("listening for directory changes on channel {}", TenantDirectory.CHANGE_CHANNEL);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] ns = pg.getNotifications((int) pollInterval.toMillis());
@@ -135,7 +141,7 @@ public final class DirectoryListener {
 
     private void handle(String payload) {
         try {
-            UUID tenant = UUID.fromString(payload.trim());
+            TenantId tenant = TenantId.parse(payload.trim());
             log.debug("directory change for tenant {}", tenant);
             directory.invalidate(tenant);
         } catch (RuntimeException e) {
