@@ -1,5 +1,6 @@
 package io.tenantry.edge;
 
+import io.tenantry.core.retry.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.tenantry.edge;
 
+import io.tenantry.core.retry.Backoff;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -264,7 +265,7 @@ public final class ReliablePublisher implements AutoCloseable {
         c.setConnectionTimeout(10);
         if (broker.tls()) {
             if (broker.caFile() != null) {
-                c.setSocketFactory(Tls.socketFactory(broker.caFile()));
+                c.setSocketFactory(io.tenantry.core.tls.MqttTls.socketFactory(broker.caFile()));
             }
             c.setHttpsHostnameVerificationEnabled(true);
         }

@@ -1,5 +1,6 @@
 package io.tenantry.edge;
 
+import io.tenantry.core.retry.Backoff;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

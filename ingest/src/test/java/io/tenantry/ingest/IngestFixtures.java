@@ -5,7 +5,7 @@ import io.tenantry.adapters.influx.InfluxQL;
 import io.tenantry.adapters.influx.InfluxV1BucketAdmin;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.adapters.mqtt.MosquittoDynsecBrokerAdmin;
-import io.tenantry.adapters.mqtt.MqttTls;
+import io.tenantry.core.tls.MqttTls;
 import io.tenantry.core.broker.AclRule;
 import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.id.PlcId;

@@ -1,6 +1,6 @@
 package io.tenantry.provisioning;
 
-import io.tenantry.adapters.mqtt.MqttTls;
+import io.tenantry.core.tls.MqttTls;
 import io.tenantry.core.broker.BrokerAdmin;
 import io.tenantry.db.jooq.tables.records.AuditEventsRecord;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;

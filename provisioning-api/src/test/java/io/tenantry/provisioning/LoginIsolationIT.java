@@ -3,7 +3,7 @@ package io.tenantry.provisioning;
 import io.tenantry.core.broker.BrokerAdmin;
 import io.tenantry.provisioning.BrokerFlowIT.Credential;
 import io.tenantry.provisioning.broker.BrokerSync;
-import io.tenantry.adapters.mqtt.MqttTls;
+import io.tenantry.core.tls.MqttTls;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

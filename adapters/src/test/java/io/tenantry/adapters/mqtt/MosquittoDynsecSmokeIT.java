@@ -1,6 +1,7 @@
 package io.tenantry.adapters.mqtt;
 
 import io.tenantry.core.broker.AclRule;
+import io.tenantry.core.tls.MqttTls;
 import io.tenantry.core.broker.BrokerCommandException;
 import io.tenantry.testsupport.LocalStackExtension;
 import io.tenantry.testsupport.StackEnv;

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.mqtt;
 
+import io.tenantry.core.retry.Backoff;
 import io.tenantry.core.id.MqttNames;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.pipeline.Acker;
@@ -127,7 +128,7 @@ public final class MqttIngestClient implements MqttCallback, Acker {
     }
 
     private void connectLoop() {
-        long backoff = 100;
+        Backoff backoff = new Backoff(100, Math.max(100, config.maxReconnectDelay().toMillis()));
         int failures = 0;
         try {
             while (running) {
@@ -146,11 +147,10 @@ public final class MqttIngestClient implements MqttCallback, Acker {
                                 e.getMessage(), config.maxReconnectDelay().toMillis());
                     }
                     try {
-                        Thread.sleep(backoff);
+                        backoff.pause();
                     } catch (InterruptedException ie) {
                         return;
                     }
-                    backoff = Math.min(backoff * 2, Math.max(100, config.maxReconnectDelay().toMillis()));
                 }
             }
         } finally {
@@ -162,7 +162,7 @@ public final class MqttIngestClient implements MqttCallback, Acker {
     }
 
     private void subscribe() {
-        long backoff = 1000;
+        Backoff backoff = new Backoff(1000, 30_000);
         while (running && client.isConnected()) {
             try {
                 IMqttToken t = client.subscribe(new MqttSubscription(sharedFilter(), 1));
@@ -179,11 +179,10 @@ public final class MqttIngestClient implements MqttCallback, Acker {
                 log.warn("subscribe to {} failed: {}", sharedFilter(), e.getMessage());
             }
             try {
-                Thread.sleep(backoff);
+                backoff.pause();
             } catch (InterruptedException e) {
                 return;
             }
-            backoff = Math.min(backoff * 2, 30_000);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.retry.Backoff;
 import io.tenantry.ingest.config.IngestProperties;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetterSink;
@@ -110,16 +111,15 @@ public final class BatchWriter {
      * Re-delivering its points is harmless (same series and timestamps).
      */
     private void handleUntilDone(List<Envelope> batch) throws InterruptedException {
-        long backoff = 500;
+        Backoff backoff = new Backoff(500, 30_000);
         while (true) {
             try {
                 handle(batch);
                 return;
             } catch (RuntimeException e) {
-                log.error("writer failed on a batch of {} message(s); retrying in {} ms", batch.size(), backoff, e);
+                log.error("writer failed on a batch of {} message(s); retrying in {} ms", batch.size(), backoff.peek(), e);
                 metrics.writeFailed("writer: " + e);
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 30_000);
+                backoff.pause();
             }
         }
     }
@@ -174,7 +174,7 @@ public final class BatchWriter {
         if (dead.isEmpty()) {
             return;
         }
-        long backoff = 100;
+        Backoff backoff = new Backoff(100, 5000);
         while (true) {
             try {
                 deadLetters.store(dead);
@@ -182,8 +182,7 @@ public final class BatchWriter {
                 return;
             } catch (RuntimeException e) {
                 log.error("cannot store {} dead letter(s) anywhere ({}); retrying", dead.size(), e.toString());
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5000);
+                backoff.pause();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.retry.Backoff;
 import io.tenantry.core.directory.DirectoryUnavailableException;
 import io.tenantry.core.directory.TenantDirectory;
 import io.tenantry.core.directory.TenantInfo;
@@ -236,7 +237,7 @@ public final class MessageProcessor {
 
     /** Runs a PostgreSQL read, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */
     private <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
-        long backoff = 100;
+        Backoff backoff = new Backoff(100, 5000);
         while (true) {
             try {
                 return call.get();
@@ -244,9 +245,8 @@ public final class MessageProcessor {
                 if (stopping) {
                     throw new InterruptedException("stopping while the directory is unavailable");
                 }
-                log.warn("directory unavailable ({}); retrying in {}", e.getMessage(), Duration.ofMillis(backoff));
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5000);
+                log.warn("directory unavailable ({}); retrying in {}", e.getMessage(), Duration.ofMillis(backoff.peek()));
+                backoff.pause();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.retry.Backoff;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -90,7 +91,7 @@ public final class PointDelivery {
     }
 
     private void spoolBlocking(List<SpoolEntry> entries) throws InterruptedException {
-        long backoff = 100;
+        Backoff backoff = new Backoff(100, 5000);
         while (true) {
             try {
                 spool.append(entries);
@@ -100,8 +101,7 @@ public final class PointDelivery {
             } catch (IOException e) {
                 log.error("cannot append to the spool {}: {}; retrying", spool.dir(), e.toString());
             }
-            Thread.sleep(backoff);
-            backoff = Math.min(backoff * 2, 5000);
+            backoff.pause();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.tenantry.ingest.pipeline;
 
+import io.tenantry.core.retry.Backoff;
 import io.tenantry.core.timeseries.TimeSeriesWriteException;
 import io.tenantry.core.timeseries.TimeSeriesWriter;
 import io.tenantry.ingest.config.IngestProperties;
@@ -95,11 +96,14 @@ public final class SpoolDrainer {
 
     private void run() {
         long interval = config.drainInterval().toMillis();
-        long backoff = 0; // > 0 while InfluxDB keeps failing: wake() does not shorten it
+        // while InfluxDB keeps failing the drainer pauses (wake() does not shorten it), doubling from the drain
+        // interval up to max-drain-backoff
+        Backoff backoff = new Backoff(Math.max(1, interval), Math.max(Math.max(1, interval), config.maxDrainBackoff().toMillis()));
+        boolean failing = false;
         while (running) {
             try {
-                if (backoff > 0) {
-                    Thread.sleep(backoff);
+                if (failing) {
+                    backoff.pause();
                 } else {
                     wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
                 }
@@ -108,15 +112,19 @@ public final class SpoolDrainer {
                     deadLetters.retryPending();
                 }
                 if (spool.isEmpty()) {
-                    backoff = 0;
+                    failing = false;
+                    backoff.reset();
                     continue;
                 }
-                backoff = drainAll() ? 0 : Math.min(Math.max(backoff * 2, interval), config.maxDrainBackoff().toMillis());
+                failing = !drainAll();
+                if (!failing) {
+                    backoff.reset();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
                 log.error("spool drain failed", e);
-                backoff = config.maxDrainBackoff().toMillis();
+                failing = true;
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.outbox;
 
+import io.tenantry.core.retry.Backoff;
 import io.tenantry.core.error.UnavailableException;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.db.jooq.tables.records.OutboxRecord;
@@ -129,8 +130,8 @@ public class OutboxProcessor {
                 for (OutboxRecord r : pending) {
                     int attempts = r.getAttempts() + 1;
                     r.setAttempts(attempts);
-                    long backoff = Math.min(16, 1L << Math.min(4, attempts - 1));
-                    r.setNextAttemptAt(OffsetDateTime.now(clock).plus(Duration.ofSeconds(backoff)));
+                    long backoffMs = Backoff.delayForAttempt(1000, 16_000, attempts); // 1 s doubling to 16 s
+                    r.setNextAttemptAt(OffsetDateTime.now(clock).plus(Duration.ofMillis(backoffMs)));
                     String msg = String.valueOf(e.getMessage());
                     r.setLastError(msg.length() > 1000 ? msg.substring(0, 1000) : msg);
                     r.store();

@@ -4,7 +4,7 @@ import io.tenantry.adapters.auth.LocalIssuer;
 import io.tenantry.adapters.influx.InfluxQL;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.adapters.mqtt.MosquittoDynsecBrokerAdmin;
-import io.tenantry.adapters.mqtt.MqttTls;
+import io.tenantry.core.tls.MqttTls;
 import io.tenantry.core.broker.AclRule;
 import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;

@@ -1,4 +1,4 @@
-package io.tenantry.adapters.mqtt;
+package io.tenantry.core.tls;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -14,7 +14,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 
 /**
- * TLS for MQTT clients that trust exactly one CA given as PEM (the broker CA handed out with device credentials).
+ * TLS for MQTT clients that trust exactly one CA given as PEM (the broker CA handed out with device credentials):
+ * the one TLS helper of the project (issue 9 §5), used by the edge agent, the platform services and the tests.
+ * Plain JDK, so a device program gets it from {@code core} without any server code.
  */
 public final class MqttTls {
     private MqttTls() {
