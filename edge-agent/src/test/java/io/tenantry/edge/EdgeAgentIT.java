@@ -116,7 +116,8 @@ class EdgeAgentIT {
         assertThat(s.lastSeq()).isEqualTo(4);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> watcher.received().size() >= 4);
-        Thread.sleep(300); // nothing more may come
+        // and nothing more comes
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> watcher.received().size() == 4);
         List<Subscriber.Received> got = watcher.received();
         assertThat(got).allSatisfy(r -> {
             assertThat(r.topic()).isEqualTo(topic);

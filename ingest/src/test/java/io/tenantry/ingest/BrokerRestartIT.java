@@ -234,7 +234,13 @@ class BrokerRestartIT {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // points are missing: the assertion below says which
         }
-        Thread.sleep(1500); // late duplicates would show now
+        // late duplicates would show within the next 1.5 s: the total must hold still (or the assertion below says how)
+        try {
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> fx.count(FIELDS.get(0), t.id(), null) == (long) DEVICES * ROWS);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the assertions below say which device and field are off
+        }
         Map<String, Long> counts = new LinkedHashMap<>();
         for (int i = 0; i < DEVICES; i++) {
             for (String f : FIELDS) {

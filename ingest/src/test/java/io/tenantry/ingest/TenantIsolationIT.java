@@ -160,7 +160,9 @@ class TenantIsolationIT {
         assertThat(stored.get("s")).isEqualTo(injNs.replace("\\n", "\n") + "\"\\");
         assertThat(stored).containsEntry("locatario_id", a.id().toString()).containsEntry("plc_id", "plc-a1");
         assertThat(pointsTaggedWith(a.id())).isEqualTo(1);
-        Thread.sleep(1000); // anything late would have been written with the last point
+        // anything late would have been written with the last point: B's points stay exactly its own for a second
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> pointsTaggedWith(b) == 6 && pointsTaggedWith(a.id()) == 1);
         assertVictimUntouched(v);
     }
 
@@ -189,7 +191,7 @@ class TenantIsolationIT {
         List<String> fieldKeys = fx.query("SHOW FIELD KEYS FROM " + IngestFixtures.measurement("telemetry", a.id())).get(0).rows()
                 .stream().map(r -> (String) r.get(0)).toList();
         assertThat(fieldKeys).containsExactly("temp");
-        Thread.sleep(1000);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> pointsTaggedWith(v.tenant().id()) == 6);
         assertVictimUntouched(v);
     }
 
@@ -346,7 +348,13 @@ class TenantIsolationIT {
             System.out.printf("[tenant-isolation-it] after 20 s: %d points, dead letters %s; comparing case by case%n",
                     pointsTaggedWith(a.id()), fx.deadLetterReasons(a.id()));
         }
-        Thread.sleep(1000);
+        // the count holds still for a second: nothing late is on its way
+        try {
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> pointsTaggedWith(a.id()) == expectedStored);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // compared case by case below
+        }
 
         // read back every point of A, in A's namespace, with its tags
         Map<Long, Map<String, Object>> actual = new HashMap<>();

@@ -271,7 +271,8 @@ class LoginIsolationIT extends ProvisioningTestBase {
         MqttAsyncClient victim = connectAsync(one, one.username());
         MqttAsyncClient attacker = connectAsync(two, one.username());
         try {
-            Thread.sleep(1000);
+            // the victim stays connected (a takeover would drop it within milliseconds)
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(victim::isConnected);
             assertThat(victim.isConnected()).as("victim still connected").isTrue();
             assertThat(attacker.isConnected()).isTrue();
             assertThat(publish(victim, one.topic(), "{\"v\":1}")).as("PUBACK success (< 0x80)").isBetween(0, 0x7f);

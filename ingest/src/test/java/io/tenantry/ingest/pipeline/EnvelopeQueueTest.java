@@ -4,6 +4,7 @@ import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.ingest.spool.SpoolEntry;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class EnvelopeQueueTest {
     private static final long MS = 1_000_000L;
@@ -122,8 +124,7 @@ class EnvelopeQueueTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(100);
-        assertThat(f).isNotDone();
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> !f.isDone());
         now.set(1000 * MS); // the first message is 1 s old
         assertThat(f.get(2, TimeUnit.SECONDS)).hasSize(2);
     }
@@ -149,8 +150,7 @@ class EnvelopeQueueTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(200);
-        assertThat(blocked).isNotDone(); // back-pressure
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> !blocked.isDone()); // back-pressure
         assertThat(q.takeBatch(5000, 10 * MS, 10 * MS, () -> false)).hasSize(1);
         blocked.get(2, TimeUnit.SECONDS);
         assertThat(q.depthMessages()).isEqualTo(1);
@@ -168,8 +168,7 @@ class EnvelopeQueueTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(150);
-        assertThat(third).isNotDone();
+        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(1)).until(() -> !third.isDone());
         assertThat(q.takeBatch(10, 10 * MS, 10 * MS, () -> false)).hasSizeGreaterThanOrEqualTo(2);
         third.get(2, TimeUnit.SECONDS);
     }
