@@ -7,10 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,10 +34,8 @@ class HostileInputIT {
 
     private final StackEnv env;
     private IngestFixtures fx;
-    private ConfigurableApplicationContext app;
+    private InProcessIngest running;
     private IngestService ingest;
-    private String clientId;
-    private Path spool;
     private IngestFixtures.Tenant victim;
     private IngestFixtures.Device victimDevice;
     private int probes;
@@ -52,16 +47,13 @@ class HostileInputIT {
     @BeforeAll
     void start() throws Exception {
         fx = new IngestFixtures(env);
-        clientId = "ingest-hostile-" + IngestFixtures.random(8);
-        spool = Files.createTempDirectory("ingest-hostile-spool");
-        Map<String, Object> p = IngestFixtures.appProperties(env, clientId, spool);
-        p.put("tenantry.ingest.dead-letters.device-rows-per-minute", String.valueOf(DEVICE_ROWS_PER_MINUTE));
-        p.put("tenantry.ingest.dead-letters.device-bytes-per-minute", "600KB");
-        p.put("tenantry.ingest.dead-letters.retention", "7d");
-        p.put("tenantry.ingest.dead-letters.purge-interval", "1s");
-        app = IngestApplication.start(p);
-        ingest = app.getBean(IngestService.class);
-        await().atMost(Duration.ofSeconds(30)).until(() -> ingest.stats().subscribed() && ingest.stats().directoryListening());
+        running = InProcessIngest.start(env, fx, "hostile", p -> {
+            p.put("tenantry.ingest.dead-letters.device-rows-per-minute", String.valueOf(DEVICE_ROWS_PER_MINUTE));
+            p.put("tenantry.ingest.dead-letters.device-bytes-per-minute", "600KB");
+            p.put("tenantry.ingest.dead-letters.retention", "7d");
+            p.put("tenantry.ingest.dead-letters.purge-interval", "1s");
+        });
+        ingest = running.service();
         victim = fx.createTenant("victim");
         victimDevice = fx.provisionedDevice(victim, "plc-v", "siemens_s7", "{}");
         victimDelayMillis("warm-up"); // directory cache and JIT warm for the victim
@@ -69,14 +61,10 @@ class HostileInputIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (app != null) {
-            app.close();
+        if (running != null) {
+            running.close();
         }
-        fx.discardSession(clientId);
         fx.close();
-        try (var files = Files.walk(spool)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 
     /**
@@ -222,7 +210,7 @@ class HostileInputIT {
         assertThat(suppressed).isEqualTo(50L - rows(small).size() + 5 - rows(big).size());
         assertThat(ingest.stats().deadLettersByReason()).containsKey("malformed_json");
         var prom = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + "/actuator/prometheus")).build(),
+                        "http://127.0.0.1:" + running.port() + "/actuator/prometheus")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(prom).contains("tenantry_ingest_deadletters_suppressed_total{").contains("tenant=\"" + t.slug() + "\"");
         assertThat(delay).as("sanity bound only").isLessThan(15_000);

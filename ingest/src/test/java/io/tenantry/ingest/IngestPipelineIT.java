@@ -9,14 +9,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -48,10 +45,8 @@ class IngestPipelineIT {
 
     private final StackEnv env;
     private IngestFixtures fx;
-    private ConfigurableApplicationContext app;
+    private InProcessIngest running;
     private IngestService ingest;
-    private String clientId;
-    private Path spool;
     private int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -62,26 +57,18 @@ class IngestPipelineIT {
     @BeforeAll
     void start() throws Exception {
         fx = new IngestFixtures(env);
-        clientId = "ingest-it-" + IngestFixtures.random(8);
-        spool = Files.createTempDirectory("ingest-it-spool");
-        Map<String, Object> p = IngestFixtures.appProperties(env, clientId, spool);
-        p.put("tenantry.ingest.directory.ttl", "10m"); // only a NOTIFY can refresh the cache within these tests
-        app = IngestApplication.start(p);
-        ingest = app.getBean(IngestService.class);
-        port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> ingest.stats().subscribed() && ingest.stats().directoryListening());
+        // only a NOTIFY can refresh the cache within these tests
+        running = InProcessIngest.start(env, fx, "it", p -> p.put("tenantry.ingest.directory.ttl", "10m"));
+        ingest = running.service();
+        port = running.port();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (app != null) {
-            app.close();
+        if (running != null) {
+            running.close();
         }
-        fx.discardSession(clientId);
         fx.close();
-        try (var files = Files.walk(spool)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 
     private static double num(Object o) {

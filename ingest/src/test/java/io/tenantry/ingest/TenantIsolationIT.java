@@ -10,12 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,9 +45,7 @@ class TenantIsolationIT {
 
     private final StackEnv env;
     private IngestFixtures fx;
-    private ConfigurableApplicationContext app;
-    private String clientId;
-    private Path spool;
+    private InProcessIngest running;
 
     TenantIsolationIT(StackEnv env) {
         this.env = env;
@@ -59,23 +54,15 @@ class TenantIsolationIT {
     @BeforeAll
     void start() throws Exception {
         fx = new IngestFixtures(env);
-        clientId = "ingest-iso-" + IngestFixtures.random(8);
-        spool = Files.createTempDirectory("ingest-iso-spool");
-        app = IngestApplication.start(IngestFixtures.appProperties(env, clientId, spool));
-        IngestService ingest = app.getBean(IngestService.class);
-        await().atMost(Duration.ofSeconds(30)).until(() -> ingest.stats().subscribed() && ingest.stats().directoryListening());
+        running = InProcessIngest.start(env, fx, "iso", p -> { });
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (app != null) {
-            app.close();
+        if (running != null) {
+            running.close();
         }
-        fx.discardSession(clientId);
         fx.close();
-        try (var files = Files.walk(spool)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 
     /** A victim tenant B with device b1 and six points of its own, read back as the telemetry API does. */
