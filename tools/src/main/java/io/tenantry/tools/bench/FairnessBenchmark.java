@@ -1,6 +1,5 @@
 package io.tenantry.tools.bench;
 
-import io.tenantry.adapters.auth.LocalIssuer;
 import io.tenantry.adapters.influx.InfluxQL;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.core.timeseries.SharedBuckets;
@@ -9,16 +8,13 @@ import io.tenantry.tools.demo.ApiClient;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,26 +38,23 @@ public final class FairnessBenchmark {
 
     /** Runs it; returns the exit code. */
     public static int run(Options o) throws Exception {
-        Map<String, String> env = o.stackEnv();
+        BenchSession session = BenchSession.open(o);
+        Map<String, String> env = session.env();
         int probes = Integer.parseInt(o.get("probes", "100"));
         long probeInterval = Long.parseLong(o.get("probe-interval-ms", "100"));
         int floodDevices = Integer.parseInt(o.get("flood-devices", "2"));
         long floodPoints = Long.parseLong(o.get("flood-points", "300000"));
         int floodRows = Integer.parseInt(o.get("flood-rows", "100"));
-        String api = o.get("api", "http://127.0.0.1:18080");
-        Path state = Path.of(env.getOrDefault("TENANTRY_STATE_DIR", ".stack"));
-        String run = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(), 0, 3);
-
-        LocalIssuer issuer = LocalIssuer.loadOrCreate(state.resolve("issuer/jwk.json"), "tenantry-local", "tenantry-api");
-        ApiClient client = new ApiClient(api);
-        String admin = issuer.mint("bench", null, List.of("platform_admin"), Duration.ofHours(2));
+        String run = session.run();
+        ApiClient client = session.client();
+        String admin = session.admin();
         String victimTenant = client.createTenant(admin, "fair-v-" + run, "fairness victim " + run, "PRO");
-        String victimOwner = issuer.mint("bench", victimTenant, List.of("owner"), Duration.ofHours(2));
+        String victimOwner = session.owner(victimTenant);
         ApiClient.DeviceCredential victim = client.createDeviceWithCredential(victimOwner, victimTenant,
                 Map.of("plcId", "probe", "type", "modbus_tcp"));
         String ca = victim.credential().get("caCertificate").asString();
         String floodTenant = client.createTenant(admin, "fair-f-" + run, "fairness flood " + run, "PRO");
-        String floodOwner = issuer.mint("bench", floodTenant, List.of("owner"), Duration.ofHours(2));
+        String floodOwner = session.owner(floodTenant);
         List<ApiClient.DeviceCredential> flooders = new ArrayList<>();
         for (int i = 0; i < floodDevices; i++) {
             flooders.add(client.createDeviceWithCredential(floodOwner, floodTenant, Map.of("plcId", "flood-" + i, "type", "modbus_tcp")));

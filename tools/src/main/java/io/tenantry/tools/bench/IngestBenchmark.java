@@ -1,6 +1,5 @@
 package io.tenantry.tools.bench;
 
-import io.tenantry.adapters.auth.LocalIssuer;
 import io.tenantry.adapters.influx.InfluxQL;
 import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.adapters.mqtt.MosquittoDynsecBrokerAdmin;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,24 +65,22 @@ public final class IngestBenchmark {
         if (o.values().containsKey("fairness")) {
             return FairnessBenchmark.run(o);
         }
-        Map<String, String> env = o.stackEnv();
+        BenchSession session = BenchSession.open(o);
+        Map<String, String> env = session.env();
         int tenants = Integer.parseInt(o.get("tenants", "3"));
         int devicesPerTenant = Integer.parseInt(o.get("devices", "10"));
         int rowsPerMessage = Integer.parseInt(o.get("rows-per-message", "10"));
         int fields = 8;
         long points = Long.parseLong(o.get("points", "300000"));
-        String api = o.get("api", "http://127.0.0.1:18080");
         Path state = Path.of(env.getOrDefault("TENANTRY_STATE_DIR", ".stack"));
-        String run = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(), 0, 3);
-
-        LocalIssuer issuer = LocalIssuer.loadOrCreate(state.resolve("issuer/jwk.json"), "tenantry-local", "tenantry-api");
-        ApiClient client = new ApiClient(api);
-        String admin = issuer.mint("bench", null, List.of("platform_admin"), Duration.ofHours(2));
+        String run = session.run();
+        ApiClient client = session.client();
+        String admin = session.admin();
         List<Device> devices = new ArrayList<>();
         String ca = null;
         for (int t = 0; t < tenants; t++) {
             String tenant = client.createTenant(admin, "bench-" + run + "-" + t, "bench " + run, "PRO");
-            String owner = issuer.mint("bench", tenant, List.of("owner"), Duration.ofHours(2));
+            String owner = session.owner(tenant);
             for (int d = 0; d < devicesPerTenant; d++) {
                 String plc = "dev-" + d;
                 ApiClient.DeviceCredential dc = client.createDeviceWithCredential(owner, tenant, Map.of("plcId", plc, "type", "modbus_tcp"));
