@@ -126,9 +126,16 @@ public final class IngestBenchmark {
         brokerAdmin.ensureRole(adminUser, List.of(AclRule.allow(AclRule.Type.PUBLISH_CLIENT_SEND, benchTopics),
                 AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, benchTopics),
                 AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, benchTopics)));
-        brokerAdmin.ensureClient(adminUser, adminPw, List.of(adminUser));
+        // one login per connection: on the device listener the client id is the username (docs/security.md), so
+        // connections sharing a login would replace each other
+        List<String> benchLogins = new ArrayList<>();
+        java.util.function.Function<String, String> login = name -> {
+            brokerAdmin.ensureClient(name, adminPw, List.of(adminUser));
+            benchLogins.add(name);
+            return name;
+        };
         AtomicLong received = new AtomicLong();
-        MqttAsyncClient sink = connect(tls, "bench-sink-" + run, adminUser, adminPw, ca, 65535);
+        MqttAsyncClient sink = connect(tls, "bench-sink-" + run, login.apply(adminUser + "-sink"), adminPw, ca, 65535);
         CountDownLatch allIn = new CountDownLatch(1);
         long expectMsgs = messages;
         sink.setCallback(new Discard(() -> {
@@ -143,7 +150,7 @@ public final class IngestBenchmark {
         }
         MqttAsyncClient[] pubs = new MqttAsyncClient[Math.min(devices.size(), 10)];
         for (int i = 0; i < pubs.length; i++) {
-            pubs[i] = connect(tls, "bench-pub-" + run + "-" + i, adminUser, adminPw, ca, 1000);
+            pubs[i] = connect(tls, "bench-pub-" + run + "-" + i, login.apply(adminUser + "-pub-" + i), adminPw, ca, 1000);
         }
         long tB = System.nanoTime();
         publishAll(messages, pubs.length, (i, done) -> pubs[(int) (i % pubs.length)].publish("bench/" + run + "/" + (i % devices.size()),
@@ -154,7 +161,7 @@ public final class IngestBenchmark {
             close(p);
         }
         close(sink);
-        brokerAdmin.deleteClient(adminUser);
+        benchLogins.forEach(brokerAdmin::deleteClient);
         brokerAdmin.deleteRole(adminUser);
         brokerAdmin.close();
         if (received.get() < messages) {
