@@ -5,7 +5,6 @@ import io.tenantry.core.id.TenantId;
 import io.tenantry.core.timeseries.StoragePlacement;
 import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.db.jooq.tables.records.PlansRecord;
-import io.tenantry.db.jooq.tables.records.TenantsRecord;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 
@@ -16,7 +15,7 @@ import static io.tenantry.db.jooq.Tables.TENANTS;
  * {@link StoragePlacements} read from PostgreSQL by tenant id ({@code tenants.placement}, Flyway V5), with the same
  * mapping the directory snapshot uses ({@link JooqDirectoryStore#placement}), so ingest (which writes through the
  * directory) and every read path (which asks this) can never disagree about a tenant's buckets (issue 9 §1).
- * One indexed primary-key read per call; no cache, so a migration to dedicated buckets is seen at once.
+ * One indexed primary-key read (tenant joined with its plan) per call; no cache, so a migration to dedicated buckets is seen at once.
  */
 public final class JooqStoragePlacements implements StoragePlacements {
     private final DSLContext dsl;
@@ -33,12 +32,13 @@ public final class JooqStoragePlacements implements StoragePlacements {
     @Override
     public StoragePlacement placementOf(TenantId tenant) {
         try {
-            TenantsRecord t = dsl.selectFrom(TENANTS).where(TENANTS.ID.eq(tenant.value())).fetchOne();
-            if (t == null) {
+            var row = dsl.select().from(TENANTS).leftJoin(PLANS).on(PLANS.CODE.eq(TENANTS.PLAN))
+                    .where(TENANTS.ID.eq(tenant.value())).fetchOne();
+            if (row == null) {
                 return StoragePlacement.SHARED;
             }
-            PlansRecord plan = dsl.selectFrom(PLANS).where(PLANS.CODE.eq(t.getPlan())).fetchOne();
-            return JooqDirectoryStore.placement(t, plan);
+            PlansRecord plan = row.get(PLANS.CODE) == null ? null : row.into(PLANS);
+            return JooqDirectoryStore.placement(row.into(TENANTS), plan);
         } catch (DataAccessException e) {
             throw new DirectoryUnavailableException("cannot read the placement of tenant " + tenant + ": " + e.getMessage(), e);
         }

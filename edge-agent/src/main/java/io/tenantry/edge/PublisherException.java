@@ -7,7 +7,7 @@ public class PublisherException extends RuntimeException {
         /** The first connection failed: refused credentials, TLS trust/hostname failure, or still unreachable
          *  when the connect timeout passed. */
         CONNECT,
-        /** The spool directory could not be opened, read or written. */
+        /** The spool directory (for a replay, also the CSV file) could not be opened, read or written. */
         IO,
         /** The thread was interrupted while connecting. */
         INTERRUPTED,

@@ -52,10 +52,10 @@ public final class Replayer {
      * @return the counts; {@link ReplaySummary#complete()} is true when every published message was acknowledged
      * @throws IllegalArgumentException when the CSV does not fit the options (timestamp column or a field missing
      *                                  from the header, no field left) or the CA file is unusable
-     * @throws ReplayException          {@link ReplayException.Kind#CONNECT} when the first connection fails for
-     *                                  good, {@link ReplayException.Kind#IO} when the CSV or the spool cannot be
-     *                                  read or written, {@link ReplayException.Kind#INTERRUPTED} when the thread
-     *                                  is interrupted, {@link ReplayException.Kind#CLIENT} on an unexpected client
+     * @throws ReplayException          {@link PublisherException.Kind#CONNECT} when the first connection fails for
+     *                                  good, {@link PublisherException.Kind#IO} when the CSV or the spool cannot be
+     *                                  read or written, {@link PublisherException.Kind#INTERRUPTED} when the thread
+     *                                  is interrupted, {@link PublisherException.Kind#CLIENT} on an unexpected client
      *                                  error; the exception carries the partial summary once publishing had started
      */
     public static ReplaySummary run(ReplayOptions options) {
@@ -68,7 +68,7 @@ public final class Replayer {
             reader = CsvTelemetryReader.open(c.file(), c.separator(), c.timestampColumn(), c.timestampParser(),
                     c.fields(), c.exclude(), (line, reason, detail) -> safely(() -> listener.onRowSkipped(line, reason, detail)));
         } catch (IOException e) {
-            throw new ReplayException(ReplayException.Kind.IO, "cannot read " + c.file() + ": " + e, e, null);
+            throw new ReplayException(PublisherException.Kind.IO, "cannot read " + c.file() + ": " + e, e, null);
         }
         try {
             publisher = ReliablePublisher.open(o.broker(), o.publish(), listener);
@@ -78,15 +78,15 @@ public final class Replayer {
                 drained = publisher.flush();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ReplayException(ReplayException.Kind.INTERRUPTED, "replay of " + c.file() + " interrupted", e, summary(false));
+                throw new ReplayException(PublisherException.Kind.INTERRUPTED, "replay of " + c.file() + " interrupted", e, summary(false));
             } catch (UncheckedIOException e) {
                 boolean done = flushQuietly();
-                throw new ReplayException(ReplayException.Kind.IO, "reading " + c.file() + " failed after " + reader.rowsRead()
+                throw new ReplayException(PublisherException.Kind.IO, "reading " + c.file() + " failed after " + reader.rowsRead()
                         + " rows: " + e.getCause().getMessage(), e.getCause(), summary(!done));
             }
             return summary(!drained);
         } catch (PublisherException e) {
-            throw new ReplayException(ReplayException.Kind.valueOf(e.kind().name()), e.getMessage(), e.getCause(),
+            throw new ReplayException(e.kind(), e.getMessage(), e.getCause(),
                     publisher == null ? null : summary(false));
         } finally {
             if (publisher != null) {

@@ -373,7 +373,7 @@ class EdgeAgentIT {
             Replayer.run(tls("pw", csv).password("wrong").timestampFormat("yyyy-MM-dd HH:mm:ss").build());
             throw new AssertionError("connected with a wrong password");
         } catch (ReplayException e) {
-            assertThat(e.kind()).isEqualTo(ReplayException.Kind.CONNECT);
+            assertThat(e.kind()).isEqualTo(PublisherException.Kind.CONNECT);
             assertThat(e.getMessage()).containsAnyOf("0x86", "0x87"); // Mosquitto 2.0.11 dynsec answers 0x87
         }
         // a CA that did not sign the broker's certificate
@@ -386,7 +386,7 @@ class EdgeAgentIT {
             Replayer.run(tls("ca", csv).caFile(otherCa).timestampFormat("yyyy-MM-dd HH:mm:ss").build());
             throw new AssertionError("connected with an untrusted certificate");
         } catch (ReplayException e) {
-            assertThat(e.kind()).isEqualTo(ReplayException.Kind.CONNECT);
+            assertThat(e.kind()).isEqualTo(PublisherException.Kind.CONNECT);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }

@@ -73,14 +73,20 @@ public final class LineProtocol {
                 return "contains control characters (U+" + String.format("%04X", (int) c) + ")";
             }
             if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
+                if (!startsSurrogatePair(name, i)) {
+                    return UNPAIRED_SURROGATE;
                 }
+                i++;
             }
         }
         return null;
+    }
+
+    private static final String UNPAIRED_SURROGATE = "contains an unpaired UTF-16 surrogate (not valid Unicode)";
+
+    /** Whether {@code s.charAt(i)} is a high surrogate followed by a low one (a valid pair, one code point). */
+    private static boolean startsSurrogatePair(String s, int i) {
+        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
     }
 
     /**
@@ -90,11 +96,10 @@ public final class LineProtocol {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
+                if (!startsSurrogatePair(value, i)) {
+                    return UNPAIRED_SURROGATE;
                 }
+                i++;
             }
         }
         return null;

@@ -5,7 +5,6 @@ import io.tenantry.core.directory.DirectoryUnavailableException;
 import io.tenantry.core.directory.TenantDirectory;
 import io.tenantry.core.directory.TenantInfo;
 import io.tenantry.core.id.TelemetryTopic;
-import io.tenantry.core.id.TenantId;
 import io.tenantry.core.quota.QuotaCheck;
 import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.core.timeseries.Bucket;
@@ -139,7 +138,7 @@ public final class MessageProcessor {
                             TimeWindow window = TimeWindow.around(receivedAt, f.tenant().rawRetention(), f.tenant().maxFuture());
                             TelemetryParser.Result r = parser.parse(payload, id, window);
                             QuotaCheck.Decision verdict = r.elements().isEmpty() ? QuotaCheck.Decision.ALLOW
-                                    : quota.check(TenantId.of(tenantId), fieldValues(r.elements()));
+                                    : quota.check(f.tenant().id(), fieldValues(r.elements()));
                             if (verdict.verdict() == QuotaCheck.Verdict.REJECT) {
                                 dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.QUOTA_EXCEEDED,
                                         "tenant '" + f.tenant().slug() + "' is over its quota: " + verdict.reason(), payload));
