@@ -249,10 +249,13 @@ public class DeviceManagement implements Devices {
                 errors.add(new FieldError("tags." + k, "tag values must be 1 to 128 characters", v));
             } else if (!TextRules.isPrintable(v)) {
                 errors.add(new FieldError("tags." + k, "tag values " + TextRules.MESSAGE, v));
-            } else if (LineProtocol.nameProblem(v, LineProtocol.NameKind.TAG_VALUE) != null) {
+            } else {
                 // ingest copies device tags onto every point: a value line protocol cannot carry would dead-letter
                 // all of the device's telemetry
-                errors.add(new FieldError("tags." + k, "tag value " + LineProtocol.nameProblem(v, LineProtocol.NameKind.TAG_VALUE), v));
+                String problem = LineProtocol.nameProblem(v, LineProtocol.NameKind.TAG_VALUE);
+                if (problem != null) {
+                    errors.add(new FieldError("tags." + k, "tag value " + problem, v));
+                }
             }
         });
     }
