@@ -321,6 +321,40 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
         return names;
     }
 
+    /** One {@code listClients} with {@code verbose}: usernames, roles and the disabled flag of every client. */
+    @Override
+    public Map<String, BrokerClient> clients() {
+        Map<String, BrokerClient> all = new java.util.HashMap<>();
+        for (JsonNode c : command(cmd("listClients").put("verbose", true).put("count", -1).put("offset", 0))
+                .path("data").path("clients")) {
+            String u = c.path("username").asString();
+            List<String> roles = new ArrayList<>();
+            c.path("roles").forEach(x -> roles.add(x.path("rolename").asString()));
+            all.put(u, new BrokerClient(u, roles, c.path("disabled").asBoolean(false)));
+        }
+        return all;
+    }
+
+    /** One {@code listRoles} with {@code verbose}: every role with its ACLs. */
+    @Override
+    public Map<String, List<AclRule>> roles() {
+        Map<String, List<AclRule>> all = new java.util.HashMap<>();
+        for (JsonNode r : command(cmd("listRoles").put("verbose", true).put("count", -1).put("offset", 0))
+                .path("data").path("roles")) {
+            all.put(r.path("rolename").asString(), acls(r.path("acls")));
+        }
+        return all;
+    }
+
+    private static List<AclRule> acls(JsonNode array) {
+        List<AclRule> acls = new ArrayList<>();
+        for (JsonNode a : array) {
+            acls.add(new AclRule(AclRule.Type.ofDynsecName(a.path("acltype").asString()), a.path("topic").asString(),
+                    a.path("allow").asBoolean(false), a.path("priority").asInt(0)));
+        }
+        return acls;
+    }
+
     @Override
     public Optional<List<AclRule>> roleAcls(String role) {
         JsonNode r;
@@ -332,12 +366,7 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
             }
             throw e;
         }
-        List<AclRule> acls = new ArrayList<>();
-        for (JsonNode a : r.path("data").path("role").path("acls")) {
-            acls.add(new AclRule(AclRule.Type.ofDynsecName(a.path("acltype").asString()), a.path("topic").asString(),
-                    a.path("allow").asBoolean(false), a.path("priority").asInt(0)));
-        }
-        return Optional.of(acls);
+        return Optional.of(acls(r.path("data").path("role").path("acls")));
     }
 
     /** True while connected to the broker. */

@@ -82,6 +82,14 @@ class MosquittoDynsecSmokeIT {
         admin.ensureClient(user, password, List.of(user));
         assertThat(admin.client(user)).hasValueSatisfying(c -> assertThat(c.roles()).containsExactly(user));
         assertThat(admin.clientNames()).contains(user, env.mqttAdminUser());
+        // the bulk reads (one verbose listing each) say what the single reads say
+        admin.disableClient(user);
+        assertThat(admin.clients().get(user)).isEqualTo(admin.client(user).orElseThrow())
+                .satisfies(c -> assertThat(c.disabled()).isTrue());
+        admin.enableClient(user);
+        assertThat(admin.clients().get(user).disabled()).isFalse();
+        assertThat(admin.roles().get(user)).containsExactlyInAnyOrderElementsOf(acls);
+        assertThat(admin.roles()).doesNotContainKey(user + "_other");
 
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         MqttClient c = tlsClient(password);

@@ -1,6 +1,8 @@
 package io.tenantry.core.broker;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -70,4 +72,29 @@ public interface BrokerAdmin {
 
     /** ACLs of a role, or empty when absent. */
     Optional<List<AclRule>> roleAcls(String role);
+
+    /**
+     * Every client the broker knows, by username, with its roles and state: a bulk read for a full reconciliation
+     * (issue 15: its cost must not be one round trip per login). The default asks client by client; adapters
+     * override it with one command.
+     */
+    default Map<String, BrokerClient> clients() {
+        Map<String, BrokerClient> all = new HashMap<>();
+        for (String u : clientNames()) {
+            client(u).ifPresent(c -> all.put(u, c));
+        }
+        return all;
+    }
+
+    /**
+     * Every role the broker knows, by name, with its ACLs; like {@link #clients()} a bulk read (the default asks
+     * role by role).
+     */
+    default Map<String, List<AclRule>> roles() {
+        Map<String, List<AclRule>> all = new HashMap<>();
+        for (String r : roleNames()) {
+            roleAcls(r).ifPresent(a -> all.put(r, a));
+        }
+        return all;
+    }
 }

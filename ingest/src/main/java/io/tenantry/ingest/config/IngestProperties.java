@@ -95,6 +95,8 @@ public record IngestProperties(
      *
      * @param maxPoints           a batch is written once it holds this many points (5,000)
      * @param maxDelay            ... or once its oldest message has waited this long (1 s)
+     * @param linger              ... or once the queue has stayed empty this long (5 ms; issue 15: a lone message
+     *                            is written at once instead of waiting {@code maxDelay} for company)
      * @param queueCapacityPoints capacity of the queue between the MQTT callback and the writer, in points; the
      *                            callback blocks when it is full (back-pressure to the broker)
      * @param fair                serve tenants round-robin from per-tenant lanes (issue 8); {@code false} only to
@@ -104,7 +106,8 @@ public record IngestProperties(
             @DefaultValue("5000") @Min(1) int maxPoints,
             @DefaultValue("1s") @NotNull Duration maxDelay,
             @DefaultValue("20000") @Min(1) int queueCapacityPoints,
-            @DefaultValue("true") boolean fair) {
+            @DefaultValue("true") boolean fair,
+            @DefaultValue("5ms") @NotNull Duration linger) {
     }
 
     /**

@@ -91,10 +91,11 @@ public final class BatchWriter {
 
     private void run() {
         long maxDelay = config.maxDelay().toNanos();
+        long linger = Math.min(config.linger().toNanos(), maxDelay);
         long idle = TimeUnit.MILLISECONDS.toNanos(200);
         while (running || !queue.isEmpty()) {
             try {
-                List<Envelope> batch = queue.takeBatch(config.maxPoints(), maxDelay, idle, flushNow);
+                List<Envelope> batch = queue.takeBatch(config.maxPoints(), maxDelay, linger, idle, flushNow);
                 if (!batch.isEmpty()) {
                     handleUntilDone(batch);
                 }

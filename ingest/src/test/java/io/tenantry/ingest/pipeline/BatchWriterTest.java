@@ -50,7 +50,7 @@ class BatchWriterTest {
         PointDelivery delivery = new PointDelivery(store,
                 new IngestProperties.Retry(2, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), spool, () -> { }, metrics);
         writer = new BatchWriter(new EnvelopeQueue(10_000, System::nanoTime), new IngestProperties.Batch(5000,
-                Duration.ofSeconds(1), 10_000, true), delivery, deadLetters::addAll, acked::add, metrics, () -> false, 256 * 1024);
+                Duration.ofSeconds(1), 10_000, true, Duration.ofSeconds(1)), delivery, deadLetters::addAll, acked::add, metrics, () -> false, 256 * 1024);
     }
 
     @AfterEach

@@ -172,4 +172,47 @@ class EnvelopeQueueTest {
         assertThat(q.takeBatch(10, 10 * MS, 10 * MS, () -> false)).hasSizeGreaterThanOrEqualTo(2);
         third.get(2, TimeUnit.SECONDS);
     }
+
+    /**
+     * Issue 15 (freshness): a lone message is written once the queue has stayed empty for the linger, not after
+     * the full max delay; what arrives during the linger joins the batch, and the linger runs from the first
+     * time the queue ran empty (a trickle cannot hold the batch open). The clock is the test's: no timing.
+     */
+    @Test
+    void aBatchClosesOnceTheQueueStaysDrainedForTheLinger() throws Exception {
+        AtomicLong now = new AtomicLong(1_000 * MS);
+        EnvelopeQueue q = new EnvelopeQueue(1000, now::get);
+        q.put(env("a", 1));
+        CompletableFuture<List<Envelope>> batch = CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.takeBatch(5000, 3_600_000 * MS, 5 * MS, 10 * MS, () -> false);
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(2)).until(() -> !batch.isDone()); // lingering
+        q.put(env("b", 1)); // arrives during the linger: joins
+        now.addAndGet(4 * MS);
+        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(2)).until(() -> !batch.isDone());
+        now.addAndGet(1 * MS); // 5 ms since the queue first ran empty; b's arrival did not restart it
+        assertThat(batch.get(5, TimeUnit.SECONDS)).extracting(Envelope::tenantTag).containsExactly("a", "b");
+    }
+
+    @Test
+    void theOldFormWaitsTheMaxDelayForCompany() throws Exception {
+        AtomicLong now = new AtomicLong(1_000 * MS);
+        EnvelopeQueue q = new EnvelopeQueue(1000, now::get);
+        q.put(env("a", 1));
+        CompletableFuture<List<Envelope>> batch = CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.takeBatch(5000, 1000 * MS, 10 * MS, () -> false);
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        now.addAndGet(999 * MS);
+        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(2)).until(() -> !batch.isDone());
+        now.addAndGet(1 * MS);
+        assertThat(batch.get(5, TimeUnit.SECONDS)).hasSize(1);
+    }
 }

@@ -14,8 +14,11 @@ import org.springframework.stereotype.Component;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
@@ -66,6 +69,58 @@ public class BrokerSync {
         }
         return new Desired(username, true, tenantActive && device.getActive(),
                 BrokerAcls.device(slug, PlcId.of(device.getPlcId())));
+    }
+
+    /**
+     * The desired state of every login PostgreSQL knows, from one query (credentials joined to their tenant and
+     * device; same rules as {@link #desired(String)}), for the reconciler's bulk comparison (issue 15).
+     */
+    Map<String, Desired> desiredAll() {
+        Map<String, Desired> all = new HashMap<>();
+        dsl.select(MQTT_CREDENTIALS.USERNAME, MQTT_CREDENTIALS.DEVICE_ID, TENANTS.SLUG, TENANTS.STATUS,
+                        DEVICES.ID, DEVICES.PLC_ID, DEVICES.ACTIVE)
+                .from(MQTT_CREDENTIALS)
+                .leftJoin(TENANTS).on(TENANTS.ID.eq(MQTT_CREDENTIALS.TENANT_ID))
+                .leftJoin(DEVICES).on(DEVICES.ID.eq(MQTT_CREDENTIALS.DEVICE_ID))
+                .fetch()
+                .forEach(r -> {
+                    String u = r.get(MQTT_CREDENTIALS.USERNAME);
+                    String status = r.get(TENANTS.STATUS);
+                    Desired d;
+                    if (status == null || TenantStatus.TERMINATED.name().equals(status)) {
+                        d = new Desired(u, false, false, List.of());
+                    } else {
+                        TenantSlug slug = TenantSlug.of(r.get(TENANTS.SLUG));
+                        boolean tenantActive = TenantStatus.ACTIVE.name().equals(status);
+                        if (r.get(MQTT_CREDENTIALS.DEVICE_ID) == null) {
+                            d = new Desired(u, true, tenantActive, BrokerAcls.tenantService(slug));
+                        } else if (r.get(DEVICES.ID) == null) {
+                            d = new Desired(u, false, false, List.of());
+                        } else {
+                            d = new Desired(u, true, tenantActive && r.get(DEVICES.ACTIVE),
+                                    BrokerAcls.device(slug, PlcId.of(r.get(DEVICES.PLC_ID))));
+                        }
+                    }
+                    all.put(u, d);
+                });
+        return all;
+    }
+
+    /**
+     * True when the broker's state of one login (as listed in bulk) already is {@code d}: nothing for
+     * {@link #apply} to do.
+     *
+     * @param client the broker's client of that name, or null
+     * @param acls   the ACLs of the broker's role of that name, or null when there is no such role
+     */
+    static boolean agrees(Desired d, BrokerClient client, List<AclRule> acls) {
+        if (!d.exists()) {
+            return client == null && acls == null;
+        }
+        return client != null && acls != null
+                && new HashSet<>(acls).equals(new HashSet<>(d.acls()))
+                && client.roles().equals(List.of(d.username()))
+                && client.disabled() == !d.enabled();
     }
 
     /**

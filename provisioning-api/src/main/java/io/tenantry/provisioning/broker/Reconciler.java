@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tenantry.adapters.bootstrap.PlatformBootstrap;
 import io.tenantry.adapters.bootstrap.PlatformBootstrap.Credential;
+import io.tenantry.core.broker.AclRule;
 import io.tenantry.core.broker.BrokerAdmin;
+import io.tenantry.core.broker.BrokerClient;
 import io.tenantry.core.id.MqttNames;
 import io.tenantry.core.timeseries.BucketAdmin;
 import io.tenantry.provisioning.config.ProvisioningProperties;
@@ -19,16 +21,18 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
-import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
 
 /**
  * Re-applies the desired state from PostgreSQL to the broker and InfluxDB, at start-up and every
- * {@code tenantry.reconciler.interval} (default 30 s), so a failure between the three systems never leaves them
- * disagreeing for long:
+ * {@code tenantry.reconciler.interval} (default 10 min), so a failure between the three systems never leaves them
+ * disagreeing for long. Changes reach the broker through the outbox right after their commit (and its 2-second
+ * retry); this full sweep is only the safety net, so it is rare and done in bulk (issue 15): one
+ * {@code listClients} and one {@code listRoles} (verbose) from the broker, one query joining credentials, tenants
+ * and devices, compared in memory; only the logins that disagree cost broker commands. Its cost no longer grows
+ * by round trips per login, and idle CPU does not grow with the number of logins.
  * <ol>
  *   <li>platform bootstrap: shared buckets, service users with their grants, the ingest broker login;</li>
  *   <li>pending outbox entries;</li>
@@ -73,7 +77,7 @@ public class Reconciler {
         }
     }
 
-    @Scheduled(fixedDelayString = "${tenantry.reconciler.interval:30s}", initialDelayString = "${tenantry.reconciler.interval:30s}")
+    @Scheduled(fixedDelayString = "${tenantry.reconciler.interval:10m}", initialDelayString = "${tenantry.reconciler.interval:10m}")
     void scheduled() {
         if (!props.reconciler().enabled()) {
             return;
@@ -115,25 +119,27 @@ public class Reconciler {
             // List the broker BEFORE reading PostgreSQL: a login the broker has was committed to PostgreSQL first
             // (outbox), so it is in the desired set read afterwards and is never mistaken for an orphan while it
             // is being created.
-            Set<String> brokerClients = broker.clientNames();
-            Set<String> brokerRoles = broker.roleNames();
-            Set<String> desired = new HashSet<>(dsl.select(MQTT_CREDENTIALS.USERNAME).from(MQTT_CREDENTIALS)
-                    .fetch(MQTT_CREDENTIALS.USERNAME));
-            for (String u : desired) {
-                drift.addAll(sync.apply(u, null));
+            Map<String, BrokerClient> brokerClients = broker.clients();
+            Map<String, List<AclRule>> brokerRoles = broker.roles();
+            Map<String, BrokerSync.Desired> desired = sync.desiredAll();
+            for (BrokerSync.Desired d : desired.values()) {
+                String u = d.username();
                 logins++;
                 if (MqttNames.isLegacyUsername(u)) {
                     legacy.add(u);
                 }
+                if (!BrokerSync.agrees(d, brokerClients.get(u), brokerRoles.get(u))) {
+                    drift.addAll(sync.apply(u, null)); // re-reads both sides for this login before changing it
+                }
             }
-            for (String u : brokerClients) {
-                if (u.startsWith("t_") && !desired.contains(u)) {
+            for (String u : brokerClients.keySet()) {
+                if (u.startsWith("t_") && !desired.containsKey(u)) {
                     drift.addAll(sync.apply(u, null)); // re-checks PostgreSQL, deletes client then role
                     logins++;
                 }
             }
-            for (String r : brokerRoles) {
-                if (r.startsWith("t_") && !desired.contains(r) && !brokerClients.contains(r)
+            for (String r : brokerRoles.keySet()) {
+                if (r.startsWith("t_") && !desired.containsKey(r) && !brokerClients.containsKey(r)
                         && broker.client(r).isEmpty()) {
                     // never delete a role a client still holds: Mosquitto 2.0.11 crashed doing that (seen here)
                     broker.deleteRole(r);

@@ -49,6 +49,6 @@ public record ProvisioningProperties(@Valid @NotNull Mqtt mqtt, @Valid @NotNull 
      * @param enabled  run the periodic reconciler
      * @param interval time between full reconciliations
      */
-    public record Reconciler(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration interval) {
+    public record Reconciler(@DefaultValue("true") boolean enabled, @DefaultValue("10m") Duration interval) {
     }
 }

@@ -44,6 +44,10 @@ import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
  * login is deleted from the broker in the same outbox run that creates the new one.
  * <p>
  * The outbox applies the broker change right after commit, so the response usually says {@code applied}.
+ * <p>
+ * Concurrency (issue 15): the password and its bcrypt hash (tens of milliseconds of CPU) are made before the
+ * transaction opens, so the tenant row lock (which device creation also takes) and the audit chain's lock are
+ * held only for a few short statements.
  */
 @Service
 public class CredentialManagement {
@@ -77,6 +81,7 @@ public class CredentialManagement {
     public IssuedCredential issueForDevice(Actor actor, String requestId, TenantId tenant, DeviceId device) {
         actor.requireDeviceAdmin(tenant);
         String password = newPassword();
+        String hash = bcrypt.encode(password); // slow on purpose: outside the transaction and its locks
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
@@ -85,7 +90,7 @@ public class CredentialManagement {
             TenantSlug slug = t.slug();
             PlcId plc = d.plcId();
             String username = MqttNames.deviceUsername(slug, plc);
-            boolean rotated = store(tx, tenant, device, username, password);
+            boolean rotated = store(tx, tenant, device, username, password, hash);
             if (!username.equals(d.mqttUsername())) {
                 devices.setMqttUsername(tx, device, username);
             }
@@ -101,13 +106,14 @@ public class CredentialManagement {
     public IssuedCredential issueForTenantService(Actor actor, String requestId, TenantId tenant) {
         actor.requireDeviceAdmin(tenant);
         String password = newPassword();
+        String hash = bcrypt.encode(password); // slow on purpose: outside the transaction and its locks
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
             Tenant t = lockUsable(tx, tenant);
             TenantSlug slug = t.slug();
             String username = MqttNames.serviceUsername(slug);
-            boolean rotated = store(tx, tenant, null, username, password);
+            boolean rotated = store(tx, tenant, null, username, password, hash);
             audit.append(tx, actor, tenant, rotated ? "credential.rotated" : "credential.issued", "mqtt:" + username,
                     requestId, Map.of("service", "true"));
             out[0] = username;
@@ -129,10 +135,12 @@ public class CredentialManagement {
      * The row is looked up by owner ({@code tenant} + {@code device}, or {@code tenant} with no device for the
      * service login). A different (legacy) name of the same owner is deleted and its broker login removed.
      *
+     * @param hash bcrypt hash of {@code password}, computed by the caller before the transaction
+     *
      * @throws IllegalStateException when {@code username} is held by another owner: impossible with the
      *                               {@link MqttNames} scheme, refused rather than handed over if it ever happens
      */
-    private boolean store(DSLContext tx, TenantId tenant, DeviceId device, String username, String password) {
+    private boolean store(DSLContext tx, TenantId tenant, DeviceId device, String username, String password, String hash) {
         var now = Db.now(clock);
         var owner = MQTT_CREDENTIALS.TENANT_ID.eq(tenant.value()).and(device == null
                 ? MQTT_CREDENTIALS.DEVICE_ID.isNull() : MQTT_CREDENTIALS.DEVICE_ID.eq(device.value()));
@@ -149,7 +157,6 @@ public class CredentialManagement {
             outbox.enqueueBrokerSync(tx, tenant, own.getUsername(), null);
             own = null;
         }
-        String hash = bcrypt.encode(password);
         if (own != null) {
             tx.update(MQTT_CREDENTIALS).set(MQTT_CREDENTIALS.PASSWORD_HASH, hash).set(MQTT_CREDENTIALS.ROTATED_AT, now)
                     .where(MQTT_CREDENTIALS.USERNAME.eq(username)).and(owner).execute();
