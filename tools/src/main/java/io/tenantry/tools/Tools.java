@@ -6,8 +6,9 @@ import io.tenantry.tools.demo.DemoJob;
 import java.util.Arrays;
 
 /**
- * Entry point of the tools jar: {@code demo} (the platform's main job, see {@link DemoJob}) and {@code bench}
- * (see {@link IngestBenchmark}). Normally started through {@code bin/tenantry demo|bench}.
+ * Entry point of the tools jar: {@code demo} (the platform's main job, see {@link DemoJob}), {@code bench}
+ * (see {@link IngestBenchmark}), {@code bench-api} and {@code bench-idle} (issue 15: API concurrency and telemetry
+ * read path; idle cost and full reconciliation). Normally started through {@code bin/tenantry demo|bench}.
  */
 public final class Tools {
     private Tools() {
@@ -22,6 +23,7 @@ public final class Tools {
         int rc = switch (args[0]) {
             case "demo" -> DemoJob.run(Options.parse(rest));
             case "bench" -> IngestBenchmark.run(Options.parse(rest));
+            case "bench-api", "bench-idle" -> io.tenantry.tools.bench.Benchmarks.run(args[0], Options.parse(rest));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 yield 2;
