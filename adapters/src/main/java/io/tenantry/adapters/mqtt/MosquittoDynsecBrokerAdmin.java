@@ -203,7 +203,11 @@ public final class MosquittoDynsecBrokerAdmin implements BrokerAdmin, AutoClosea
 
     @Override
     public void ensureRole(String role, List<AclRule> acls) {
-        Optional<List<AclRule>> current = roleAcls(role);
+        ensureRole(role, acls, roleAcls(role));
+    }
+
+    @Override
+    public void ensureRole(String role, List<AclRule> acls, Optional<List<AclRule>> current) {
         if (current.isEmpty()) {
             ObjectNode c = cmd("createRole").put("rolename", role);
             ArrayNode a = c.putArray("acls");

@@ -18,6 +18,16 @@ public interface BrokerAdmin {
     /** Creates or replaces a role so its ACLs are exactly {@code acls}. */
     void ensureRole(String role, List<AclRule> acls);
 
+    /**
+     * Like {@link #ensureRole(String, List)} for a caller that has just read the role's ACLs ({@link #roleAcls}):
+     * adapters may skip reading them again (one broker round trip less per login; issue 15).
+     *
+     * @param current the role's ACLs as just read, empty when the role does not exist
+     */
+    default void ensureRole(String role, List<AclRule> acls, Optional<List<AclRule>> current) {
+        ensureRole(role, acls);
+    }
+
     /** Deletes a role; absent roles are fine. */
     void deleteRole(String role);
 

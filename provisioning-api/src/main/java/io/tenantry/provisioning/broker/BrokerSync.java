@@ -147,7 +147,7 @@ public class BrokerSync {
         }
         Optional<List<AclRule>> acls = broker.roleAcls(username);
         if (acls.isEmpty() || !new java.util.HashSet<>(acls.get()).equals(new java.util.HashSet<>(d.acls()))) {
-            broker.ensureRole(username, d.acls());
+            broker.ensureRole(username, d.acls(), acls); // just read: not read again
             changes.add((acls.isEmpty() ? "created" : "corrected") + " role " + username);
         }
         boolean disabled;
