@@ -82,13 +82,16 @@ final class Measure {
         }
     }
 
-    /** The {@code q}-quantile (0..1) of {@code values} by nearest rank; NaN when empty. */
+    /** The {@code q}-quantile (0..1) of {@code values} by nearest rank (the median of an even count: the mean of the middle two); NaN when empty. */
     static double quantile(List<Double> values, double q) {
         if (values.isEmpty()) {
             return Double.NaN;
         }
         List<Double> s = new ArrayList<>(values);
         Collections.sort(s);
+        if (q == 0.5 && s.size() % 2 == 0) { // the median of an even count: mean of the two middle values
+            return (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+        }
         int idx = (int) Math.ceil(q * s.size()) - 1;
         return s.get(Math.max(0, Math.min(s.size() - 1, idx)));
     }
