@@ -165,7 +165,7 @@ public final class Renderer {
             case NumberLit n -> number(n.value());
             case DurationLit d -> Durations.format(d.nanos());
             case BooleanLit b -> b.value() ? "true" : "false";
-            case BoundParam p -> "$" + quoteIdent(p.name());
+            case BoundParam p -> "$" + (p.name().matches("[A-Za-z_][A-Za-z0-9_]*") ? p.name() : quoteIdent(p.name()));
             case Call c -> callName(c.name()) + "(" + c.args().stream().map(Renderer::expr).collect(Collectors.joining(", ")) + ")";
             case Distinct d -> "DISTINCT " + quoteIdent(d.name());
             case Paren p -> "(" + expr(p.expr()) + ")";
