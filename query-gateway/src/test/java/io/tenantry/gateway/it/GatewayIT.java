@@ -53,15 +53,27 @@ class GatewayIT {
 
     /** Everything in an answer to A that would mean another tenant's data or metadata reached it. */
     List<String> leaks(String body) {
+        return leaks(body, "");
+    }
+
+    /**
+     * As {@link #leaks(String)}, for an error that may echo the attacker's own input: text that occurs in the
+     * request itself ({@code echoed}) is not a leak.
+     */
+    List<String> leaks(String body, String echoed) {
         List<String> found = new ArrayList<>();
         for (String marker : new String[]{"bravo", "plc-b9", "plc-f", stack.b.id().toString(), stack.free.id().toString(),
                 stack.empty.id().toString()}) {
-            if (body.contains(marker)) {
+            if (body.contains(marker) && !echoed.contains(marker)) {
                 found.add(marker);
             }
         }
-        if (UUID_RE.matcher(body).find()) {
-            found.add("a tenant UUID");
+        var m = UUID_RE.matcher(body);
+        while (m.find()) {
+            if (!echoed.contains(m.group())) {
+                found.add("a tenant UUID");
+                break;
+            }
         }
         try {
             JsonNode root = JSON.readTree(body);
@@ -362,5 +374,134 @@ class GatewayIT {
         failures.forEach(f -> System.out.println("DIFF " + f));
         assertThat(generated).isEqualTo(80);
         assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void hostileCatalogueLeaksNothing() {
+        List<String> failures = new ArrayList<>();
+        int cases = 0;
+        String B = stack.b.id().toString();
+        for (String q : HostileCatalogue.statements(stack.b.id())) {
+            for (String db : new String[]{"processo", "processo_raw"}) {
+                GatewayStack.Answer get = stack.get(stack.a, q, db);
+                GatewayStack.Answer post = stack.post(stack.a, q, db);
+                for (GatewayStack.Answer r : List.of(get, post)) {
+                    cases++;
+                    check(q + " db=" + db, q, r, failures);
+                }
+            }
+        }
+        // request-level attacks
+        String enc = GatewayStack.enc("SELECT * FROM \"" + B + ".processo\"");
+        String ok = GatewayStack.enc("SELECT * FROM processo");
+        String form = "application/x-www-form-urlencoded";
+        List<String[]> requests = List.of(
+                new String[]{"GET", "q=" + ok + "&q=" + enc + "&db=processo", null, null},
+                new String[]{"POST", "q=" + ok + "&db=processo", form, "q=" + enc},
+                new String[]{"POST", "db=processo", form, "q=" + ok + "&q=" + enc},
+                new String[]{"GET", "q=" + ok + "&db=processo&db=processo_raw", null, null},
+                new String[]{"POST", "q=" + ok + "&db=processo", form, "db=_internal"},
+                new String[]{"GET", "q=" + ok + "&db=processo&rp=autogen&rp=x", null, null},
+                new String[]{"GET", "q=" + GatewayStack.enc("SELECT * FROM processo WHERE plc_id = $p") + "&db=processo&params="
+                        + GatewayStack.enc("{\"p\":\"x' OR 1=1\"}"), null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo&chunked=true", null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo&chunk_size=1", null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo&async=true", null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo&u=admin&p=x", null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo&pretty=true", null, null},
+                new String[]{"GET", "q=" + ok + "&db=_internal", null, null},
+                new String[]{"GET", "q=" + ok + "&db=" + GatewayStack.enc(stack.onlyA), null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo&epoch=ms&epoch=ns", null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo&epoch=" + GatewayStack.enc("ms\nX-Evil: 1"), null, null},
+                new String[]{"POST", "db=processo", "multipart/form-data; boundary=xx",
+                        "--xx\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\nSELECT * FROM \"" + B + ".processo\"\r\n--xx--\r\n"},
+                new String[]{"POST", "db=processo", "application/json", "{\"q\":\"SELECT * FROM processo\"}"},
+                new String[]{"POST", "db=processo", "text/plain", "SELECT * FROM processo"},
+                new String[]{"POST", "q=" + ok + "&db=processo", "text/plain", "q=" + enc},
+                new String[]{"PUT", "q=" + ok + "&db=processo", null, null},
+                new String[]{"DELETE", "q=" + ok + "&db=processo", null, null},
+                new String[]{"GET", "q=" + GatewayStack.enc("SELECT * FROM processo WHERE plc_id = '" + "x".repeat(70_000) + "'")
+                        + "&db=processo", null, null},
+                new String[]{"POST", "db=processo", form, "q=" + GatewayStack.enc("SELECT * FROM processo WHERE plc_id = '"
+                        + "x".repeat(300_000) + "'")},
+                new String[]{"GET", "db=processo", null, null},
+                new String[]{"GET", "q=&db=processo", null, null},
+                new String[]{"GET", "q=%00&db=processo", null, null},
+                new String[]{"GET", "q=" + ok + "&db=processo%00", null, null});
+        for (String[] r : requests) {
+            cases++;
+            GatewayStack.Answer a = stack.raw(stack.a, r[0], r[1], r[2], r[3]);
+            check(String.join(" | ", r).substring(0, Math.min(300, String.join(" | ", r).length())),
+                    java.net.URLDecoder.decode(r[1], java.nio.charset.StandardCharsets.UTF_8) + (r[3] == null ? "" : r[3]), a, failures);
+            if (!r[1].equals("q=" + ok + "&db=processo") || !"GET".equals(r[0])) {
+                // refused: an HTTP error, or (like InfluxDB for an unknown database) a statement error
+                assertThat(a.status() != 200 || statementError(a) != null)
+                        .as(String.join(" ", r).substring(0, Math.min(200, String.join(" ", r).length())) + " → " + a.body())
+                        .isTrue();
+            }
+        }
+        // two Authorization headers, and B's username with A's secret
+        GatewayStack.Answer twice = stack.send(HttpRequest.newBuilder(stack.uri("/query?db=processo&q=" + ok))
+                .header("Authorization", GatewayStack.basic(stack.a)).header("Authorization", GatewayStack.basic(stack.b)).GET().build());
+        cases++;
+        check("two Authorization headers", "", twice, failures);
+        assertThat(twice.status()).isEqualTo(401);
+        failures.forEach(f -> System.out.println("HOSTILE " + f));
+        System.out.println("hostile catalogue: " + cases + " cases");
+        assertThat(cases).isGreaterThanOrEqualTo(200);
+        assertThat(failures).isEmpty();
+    }
+
+    private void check(String what, String request, GatewayStack.Answer r, List<String> failures) {
+        // an error may quote the caller's own text back (as InfluxDB does); data and metadata never
+        List<String> l = leaks(r.body(), statementError(r) != null ? request : "");
+        if (!l.isEmpty()) {
+            failures.add(what + " → leak " + l + ": " + r.body().substring(0, Math.min(400, r.body().length())));
+        }
+        try {
+            influxShaped(r);
+        } catch (AssertionError | RuntimeException e) {
+            failures.add(what + " → not InfluxDB-shaped: " + r.status() + " " + r.body());
+        }
+    }
+
+    @Test
+    void revokedCredentialsAndSuspendedTenantsStopWithinSeconds() {
+        GatewayStack.Tenant extra = stack.credential(stack.a);
+        assertThat(stack.get(extra, "SHOW DATABASES", null).status()).isEqualTo(200);
+        stack.dsl.execute("UPDATE query_credentials SET revoked_at = now() WHERE username = ?", extra.user());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(stack.get(extra, "SHOW DATABASES", null).status()).isEqualTo(401));
+
+        GatewayStack.Tenant f = stack.credential(stack.free);
+        assertThat(stack.get(f, "SHOW DATABASES", null).status()).isEqualTo(200);
+        stack.dsl.execute("UPDATE tenants SET status = 'SUSPENDED' WHERE id = ?", stack.free.id());
+        try {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(stack.get(f, "SHOW DATABASES", null).status()).isEqualTo(401));
+        } finally {
+            stack.dsl.execute("UPDATE tenants SET status = 'ACTIVE' WHERE id = ?", stack.free.id());
+        }
+    }
+
+    @Test
+    void planLimitsRefuseWithTheLimitNamed() {
+        // FREE is lowered to 3 series and 2 requests/s (burst 4) in this IT; F has 5 series
+        GatewayStack.Tenant f = stack.credential(stack.free);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            GatewayStack.Answer many = stack.get(f, "SELECT last(value) FROM processo GROUP BY plc_id", "processo");
+            assertThat(many.status()).isEqualTo(200);
+            assertThat(statementError(many)).contains("max-select-series limit exceeded").contains("/3)");
+        });
+        int limited = 0;
+        for (int i = 0; i < 12; i++) {
+            GatewayStack.Answer r = stack.get(f, "SHOW DATABASES", null);
+            if (r.status() == 429) {
+                influxShaped(r);
+                assertThat(statementError(r)).contains("rate limit exceeded").contains("2.0 requests/s");
+                limited++;
+            }
+        }
+        assertThat(limited).isPositive();
     }
 }

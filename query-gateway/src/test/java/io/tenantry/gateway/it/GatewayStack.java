@@ -82,7 +82,8 @@ final class GatewayStack implements AutoCloseable {
         // command-line arguments outrank application.yml and the TENANTRY_* environment
         app = new SpringApplicationBuilder(GatewayApplication.class).properties(props).run("--server.port=0",
                 "--management.server.port=0", "--tenantry.gateway.plans.FREE.max-series=3",
-                "--tenantry.gateway.plans.FREE.requests-per-second=2", "--tenantry.gateway.credential-ttl=1s");
+                "--tenantry.gateway.plans.FREE.requests-per-second=2",
+                "--tenantry.gateway.plans.PRO.requests-per-second=100000", "--tenantry.gateway.credential-ttl=1s");
         port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
     }
 
@@ -186,6 +187,19 @@ final class GatewayStack implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri("/query?" + qs)).header("Authorization", basic(t))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("q=" + enc(q))).build());
+    }
+
+    /** A raw request to the gateway with A-style Basic auth of {@code t} and free-form URL query and body. */
+    Answer raw(Tenant t, String method, String query, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/query" + (query == null ? "" : "?" + query)));
+        if (t != null) {
+            b.header("Authorization", basic(t));
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return send(b.build());
     }
 
     Answer send(HttpRequest req) {
