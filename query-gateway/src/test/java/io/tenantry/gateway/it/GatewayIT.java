@@ -193,8 +193,9 @@ class GatewayIT {
 
     @Test
     void renderedFixtureStatementsMeanTheSameToInfluxDB() {
-        String db = stack.onlyA;
+        String db = stack.roundTrip;
         int compared = 0;
+        int withRows = 0;
         List<String> differ = new ArrayList<>();
         for (JsonNode c : Fixtures.parserCases().get("statements")) {
             String q = c.get("q").asString();
@@ -214,19 +215,26 @@ class GatewayIT {
                 differ.add("InfluxDB cannot parse the rendering of " + q + ": " + rendered + " → " + mine.body().trim());
                 continue;
             }
-            if (!normalise(original.body()).equals(normalise(mine.body()))) {
+            if (original.body().contains("\"values\"")) {
+                withRows++;
+            }
+            if (!normalise(original.body(), q).equals(normalise(mine.body(), q))) {
                 differ.add(q + "\n   rendered " + rendered + "\n   original → " + original.body().trim()
                         + "\n   rendered → " + mine.body().trim());
             }
             compared++;
         }
         differ.forEach(d -> System.out.println("DIFFER " + d));
+        System.out.println("round trip: " + compared + " statements, " + withRows + " with rows");
         assertThat(compared).isEqualTo(96);
+        assertThat(withRows).isGreaterThan(60);
         assertThat(differ).isEmpty();
     }
 
-    private static String normalise(String body) {
-        return body.trim();
+    /** With {@code now()} in the statement, a time bound evaluated microseconds apart is not a difference of meaning. */
+    private static String normalise(String body, String q) {
+        String b = body.trim();
+        return q.contains("now()") ? b.replaceAll("\\[\\d{19},", "[T,") : b;
     }
 
     /** A's answer through the gateway equals InfluxDB's answer over a database holding only A's points. */

@@ -53,6 +53,8 @@ final class GatewayStack implements AutoCloseable {
     final Tenant empty;
     final Tenant free;
     final String onlyA;
+    /** A database with the fixture statements' measurements (cpu, myseries, …) for the round trip. */
+    final String roundTrip;
     final long now = System.currentTimeMillis();
     final ConfigurableApplicationContext app;
     final int port;
@@ -77,6 +79,22 @@ final class GatewayStack implements AutoCloseable {
         free = tenant("FREE");
         onlyA = "gw_only_a_" + a.id().toString().substring(0, 8);
         admin.execute("CREATE DATABASE \"" + onlyA + "\"");
+        roundTrip = "gw_roundtrip_" + a.id().toString().substring(0, 8);
+        admin.execute("CREATE DATABASE \"" + roundTrip + "\"");
+        StringBuilder rt = new StringBuilder();
+        long base = now * 1_000_000L;
+        for (int i = 0; i < 40; i++) {
+            long ts = base - i * 600_000_000_000L;
+            String host = i % 3 == 0 ? "serverA" : i % 3 == 1 ? "serverC" : "hosta.influxdb.org";
+            String region = i % 2 == 0 ? "uswest" : "useast";
+            String fields = " field1=" + (i * 1.5) + ",field2=" + (i % 7) + "i,field3=" + (i % 4) + ",field4=" + (i * 2)
+                    + ",field5=" + (i % 2 == 0) + ",value=" + (100 - i) + ",load=" + (i * 5) + ",transmit_rx=" + i + ",transmit_tx=" + (2 * i);
+            for (String m : new String[]{"cpu", "myseries", "network", "metrics", "kbps", "foo"}) {
+                rt.append(m).append(",host=").append(host).append(",region=").append(region).append(",tag1=t").append(i % 2)
+                        .append(",deliveryservice=steam-dns,cachegroup=total").append(fields).append(' ').append(ts).append('\n');
+            }
+        }
+        admin.write(roundTrip, null, rt.toString());
         writeData();
         Map<String, Object> props = new HashMap<>(env.asProperties());
         // command-line arguments outrank application.yml and the TENANTRY_* environment
@@ -227,6 +245,7 @@ final class GatewayStack implements AutoCloseable {
     public void close() {
         app.close();
         admin.execute("DROP DATABASE \"" + onlyA + "\"");
+        admin.execute("DROP DATABASE \"" + roundTrip + "\"");
         for (String db : DATA_DBS) {
             for (UUID t : tenants) {
                 for (String m : new String[]{"processo", "telemetry", "eventi", "bravo_only"}) {
