@@ -31,7 +31,7 @@ import java.util.Map;
  * any answer naming another tenant's UUID or slug (1 each), and, per tenant, how far the gateway's
  * {@code count(*)} exceeds InfluxDB's own count of the tenant's points (read as admin with the tenant condition).
  */
-final class GatewayDemo {
+public final class GatewayDemo {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -40,7 +40,7 @@ final class GatewayDemo {
     }
 
     /** A demo tenant as the gateway part needs it. */
-    record DemoTenant(String id, String slug, List<String> plcIds) {
+    public record DemoTenant(String id, String slug, List<String> plcIds) {
     }
 
     static Result run(String gateway, ApiClient api, LocalIssuer issuer, InfluxV1Client influx, Path fixtures,
@@ -108,7 +108,7 @@ final class GatewayDemo {
         return "value";
     }
 
-    static String adapt(String q, String field, DemoTenant t, Instant from, Instant to) {
+    public static String adapt(String q, String field, DemoTenant t, Instant from, Instant to) {
         String plc1 = t.plcIds().get(0);
         String plc2 = t.plcIds().size() > 1 ? t.plcIds().get(1) : plc1;
         return q.replace("\"processo\"", "\"telemetry\"").replace("\"eventi\"", "\"telemetry\"")
