@@ -123,7 +123,17 @@ public final class GatewayDemo {
         return "\"" + ident.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /** Sends like a polite client: a 429 (the plan's requests/s) is retried after a pause, at most 5 times. */
     private HttpResponse<String> send(String gateway, String auth, String q, String rp, boolean post) throws Exception {
+        HttpResponse<String> r = sendOnce(gateway, auth, q, rp, post);
+        for (int i = 0; i < 5 && r.statusCode() == 429; i++) {
+            Thread.sleep(1000);
+            r = sendOnce(gateway, auth, q, rp, post);
+        }
+        return r;
+    }
+
+    private HttpResponse<String> sendOnce(String gateway, String auth, String q, String rp, boolean post) throws Exception {
         String params = "db=processo_raw&epoch=ms" + (rp == null ? "" : "&rp=" + enc(rp));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway + "/query?" + params + (post ? "" : "&q=" + enc(q))))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", auth);
