@@ -152,7 +152,8 @@ public final class GatewayBenchmark {
             JsonNode m = JSON.readTree(r.body());
             double v = m.path("measurements").path(0).path("value").asDouble(-1);
             String unit = m.path("baseUnit").asString("seconds");
-            return unit.startsWith("nano") ? v / 1e9 : unit.startsWith("milli") ? v / 1e3 : v;
+            return unit.equals("ns") || unit.startsWith("nano") ? v / 1e9
+                    : unit.equals("ms") || unit.startsWith("milli") ? v / 1e3 : v;
         } catch (Exception e) {
             return -1;
         }
