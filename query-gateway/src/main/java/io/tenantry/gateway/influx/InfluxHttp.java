@@ -17,7 +17,8 @@ import java.util.Base64;
  * forwarded besides those re-built values.
  */
 public final class InfluxHttp {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI queryUri;
     private final String authorization;
 
