@@ -57,7 +57,9 @@ class FeatureBoundariesTest {
             // LegacyTelemetryMigrator reads the InfluxDB admin settings (ProvisioningProperties)
             Map.entry("telemetry", Set.of("device", "config")),
             Map.entry("broker", Set.of("tenant", "outbox", "config")),
-            Map.entry("admin", Set.of("audit", "broker")));
+            Map.entry("admin", Set.of("audit", "broker")),
+            // issue 13: query-gateway credentials (t_<slug>_<suffix>) check the tenant's status and audit
+            Map.entry("querycredential", Set.of("tenant", "audit", "support")));
     /** jOOQ table class → the features that may touch it (the owner first). */
     static final Map<String, Set<String>> TABLES = Map.of(
             "Tenants", Set.of("tenant", "broker"),
@@ -66,7 +68,8 @@ class FeatureBoundariesTest {
             "Devices", Set.of("device", "broker", "tenant"),
             "MqttCredentials", Set.of("credential", "broker"),
             "Outbox", Set.of("outbox"),
-            "AuditEvents", Set.of("audit"));
+            "AuditEvents", Set.of("audit"),
+            "QueryCredentials", Set.of("querycredential"));
     static final String JOOQ_TABLES = "io.tenantry.db.jooq.tables";
     /** Shared infrastructure: anyone may use it, it has no internals to protect from the features. */
     static final Set<String> SHARED = Set.of("config", "support");

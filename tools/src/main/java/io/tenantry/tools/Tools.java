@@ -16,7 +16,7 @@ public final class Tools {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: tools demo|bench [options]");
+            System.err.println("usage: tools demo|bench|gateway-bench [options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -24,6 +24,7 @@ public final class Tools {
             case "demo" -> DemoJob.run(Options.parse(rest));
             case "bench" -> IngestBenchmark.run(Options.parse(rest));
             case "bench-api", "bench-idle" -> io.tenantry.tools.bench.Benchmarks.run(args[0], Options.parse(rest));
+            case "gateway-bench" -> io.tenantry.tools.bench.GatewayBenchmark.run(Options.parse(rest));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 yield 2;

@@ -259,6 +259,8 @@ public final class DemoJob {
                     + " AND time >= '" + from + "' AND time <= '" + to + "'");
         }
         long deadLetters = deadLetters(env, tenantIds.values());
+        // 4b. the query gateway (issue 13): both tenants' Grafana request shapes with their own credentials
+        GatewayDemo.Result gw = GatewayDemo.runIfEnabled(o, repo, client, issuer, influx, tenantIds, slugs, devices);
 
         // 5. summary
         long seconds = Math.round(Duration.between(started, Instant.now()).toMillis() / 1000.0);
@@ -277,13 +279,16 @@ public final class DemoJob {
         System.out.println("  Telemetry example: " + api + "/api/v1/tenants/" + tenantIds.get("pro") + "/devices/" + devices.get(0).deviceId()
                 + "/telemetry?aggregate=mean&interval=1m");
         System.out.println("  The services keep running. Stop them with: bin/tenantry stop && bin/stack down");
-        boolean ok = pointsStored == expectedPoints && valuesStored == expectedValues && crossTenant == 0 && deadLetters == 0;
+        boolean ok = pointsStored == expectedPoints && valuesStored == expectedValues && crossTenant == 0 && deadLetters == 0
+                && gw.crossTenantRows() == 0;
         if (!ok) {
             System.out.printf(Locale.ROOT, "  MISMATCH: expected %d points and %d field values%n", expectedPoints, expectedValues);
         }
         System.out.printf(Locale.ROOT, "{\"tenants\":%d,\"devices\":%d,\"rows_read\":%d,\"points_stored\":%d,\"field_values_stored\":%d,"
-                        + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"seconds\":%d}%n",
-                tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, seconds);
+                        + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"gateway_queries\":%d,\"gateway_cross_tenant_rows\":%d,"
+                        + "\"seconds\":%d}%n",
+                tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, gw.queries(),
+                gw.crossTenantRows(), seconds);
         return ok ? 0 : 1;
     }
 
