@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the tools jar: {@code demo} (the platform's main job, see {@link DemoJob}) and {@code bench}
- * (see {@link IngestBenchmark}). Normally started through {@code bin/tenantry demo|bench}.
+ * (see {@link IngestBenchmark}), {@code grafana-check} (issue 14). Normally started through {@code bin/tenantry demo|bench}.
  */
 public final class Tools {
     private Tools() {
@@ -15,13 +15,14 @@ public final class Tools {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: tools demo|bench [options]");
+            System.err.println("usage: tools demo|bench|grafana-check [options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         int rc = switch (args[0]) {
             case "demo" -> DemoJob.run(Options.parse(rest));
             case "bench" -> IngestBenchmark.run(Options.parse(rest));
+            case "grafana-check" -> io.tenantry.tools.grafana.GrafanaCheck.run(rest); // issue 14
             default -> {
                 System.err.println("unknown command " + args[0]);
                 yield 2;
