@@ -54,7 +54,7 @@ public class GrafanaReconciler {
                 continue;
             }
             try {
-                List<String> changes = sync.sync(TenantId.of(id));
+                List<String> changes = dsl.transactionResult(c -> sync.sync(TenantId.of(id)));
                 if (!changes.isEmpty()) {
                     drift.put(r.value2(), changes);
                 }

@@ -47,6 +47,8 @@ import static io.tenantry.db.jooq.Tables.GRAFANA_ORGS;
 public class GrafanaSync {
     /** The credential use of the data sources ({@code locatario:<slug>:grafana}). */
     public static final String CREDENTIAL_USE = "grafana";
+    /** PostgreSQL advisory lock serialising syncs (outbox handler and reconciler threads, API instances). */
+    static final long LOCK_KEY = 0x7465_6e61_6772_6166L;
 
     private final DSLContext dsl;
     private final Tenants tenants;
@@ -66,13 +68,16 @@ public class GrafanaSync {
     }
 
     /**
-     * Syncs the tenant.
+     * Syncs the tenant. Call inside a transaction (the outbox handler's, or the reconciler's per tenant).
      *
      * @return the changes made (empty when Grafana already agreed)
      * @throws io.tenantry.adapters.grafana.GrafanaException  Grafana refused a request
      * @throws io.tenantry.core.error.UnavailableException Grafana did not answer
      */
     public List<String> sync(TenantId id) {
+        // one sync at a time (held to the end of the caller's transaction): a reconcile run and an outbox entry for
+        // the same tenant would otherwise both create its organisation or save its dashboards
+        dsl.execute("SELECT pg_advisory_xact_lock(?)", LOCK_KEY);
         Tenant t = tenants.find(dsl, id);
         String slug = t.slug().value();
         List<String> changes = new ArrayList<>();
