@@ -7,7 +7,7 @@ import io.tenantry.provisioning.outbox.Outbox;
 import io.tenantry.provisioning.tenant.Tenants;
 import org.jooq.DSLContext;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * credentials, issue 13) for the data sources' secret.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(prefix = "tenantry.grafana", name = "url")
+@Conditional(GrafanaEnabled.class)
 @EnableConfigurationProperties(GrafanaProperties.class)
 public class GrafanaConfiguration {
     @Bean

@@ -86,8 +86,7 @@ public final class GrafanaCheck {
                     Instant from = q.source() == DashboardGenerator.Source.ROLLUP ? to.minus(Duration.ofDays(365))
                             : to.minus(Duration.ofHours(6));
                     // Grafana expands the macros itself; variables are the browser's: fill plc_id as All
-                    String text = GrafanaMacros.expand(q.text(), from, to, 1000, Map.of("plc_id", plcIds))
-                            .replace("time >= " + from.toEpochMilli() + "ms and time <= " + to.toEpochMilli() + "ms", "$timeFilter");
+                    String text = GrafanaMacros.expandVariables(q.text(), Map.of("plc_id", plcIds));
                     String outcome;
                     try {
                         JsonNode r = client.dsQuery(org, DashboardGenerator.dataSourceUid(q.database()), text,

@@ -29,6 +29,20 @@ public final class GrafanaMacros {
      * @param variables     variable name → selected values (all values for All)
      */
     public static String expand(String query, Instant from, Instant to, int maxDataPoints, Map<String, List<String>> variables) {
+        String q = expandVariables(query, variables);
+        long intervalMs = intervalMs(from, to, maxDataPoints);
+        q = q.replace("$timeFilter", "time >= " + from.toEpochMilli() + "ms and time <= " + to.toEpochMilli() + "ms");
+        q = q.replace("$__interval_ms", Long.toString(intervalMs));
+        q = q.replace("$__interval", formatInterval(intervalMs));
+        q = q.replace("$interval", formatInterval(intervalMs));
+        return q;
+    }
+
+    /**
+     * The browser's part only: template variables in a regex context (a single value escaped, several as
+     * {@code (a|b)}), leaving {@code $timeFilter} and the interval macros for Grafana's backend.
+     */
+    public static String expandVariables(String query, Map<String, List<String>> variables) {
         String q = query;
         for (var v : variables.entrySet()) {
             String value = v.getValue().size() == 1 ? regexEscape(v.getValue().get(0))
@@ -36,11 +50,6 @@ public final class GrafanaMacros {
             q = q.replace("${" + v.getKey() + "}", value).replaceAll("\\$" + Pattern.quote(v.getKey()) + "\\b",
                     Matcher.quoteReplacement(value));
         }
-        long intervalMs = intervalMs(from, to, maxDataPoints);
-        q = q.replace("$timeFilter", "time >= " + from.toEpochMilli() + "ms and time <= " + to.toEpochMilli() + "ms");
-        q = q.replace("$__interval_ms", Long.toString(intervalMs));
-        q = q.replace("$__interval", formatInterval(intervalMs));
-        q = q.replace("$interval", formatInterval(intervalMs));
         return q;
     }
 

@@ -7,7 +7,8 @@ import io.tenantry.provisioning.grafana.GrafanaReconciler;
 import io.tenantry.provisioning.grafana.GrafanaStatus;
 import io.tenantry.web.Blocking;
 import io.tenantry.web.auth.Actor;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import io.tenantry.provisioning.grafana.GrafanaEnabled;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,7 +25,7 @@ import java.util.UUID;
  * platform admins). Present only when the Grafana feature is on.
  */
 @RestController
-@ConditionalOnProperty(prefix = "tenantry.grafana", name = "url")
+@Conditional(GrafanaEnabled.class)
 @SecurityRequirement(name = "bearer")
 public class GrafanaController {
     private final GrafanaReconciler reconciler;
