@@ -95,6 +95,7 @@ class DashboardGeneratorTest {
         assertThat(pressure.get(1).text()).contains("mean(\"Pressure_mean\")")
                 .contains("time <= now() - 7d AND time > now() - 30d");
         assertThat(pressure.get(2).text()).contains("mean(\"Pressure_mean\")").contains("time <= now() - 30d");
+        assertThat(pressure.get(1).withoutAgeWindow()).doesNotContain("now()").contains("$timeFilter GROUP BY");
         JsonNode panel = DashboardJson.tree(s7.dashboard()).at("/panels/0");
         assertThat(panel.at("/datasource/uid").asString()).isEqualTo("-- Mixed --");
         assertThat(panel.at("/targets/1/datasource/uid").asString()).isEqualTo("tn-processo");

@@ -68,6 +68,17 @@ class DashboardQueriesIT {
         all.addAll(points(b, plcA, 9000, now).stream().map(p -> new Point(TenantMeasurements.stored(a, "telemetry"),
                 p.tags(), p.fields(), p.timestampNanos())).toList());
         admin.write(SharedBuckets.RAW.database(), "autogen", LineProtocol.toLines(all));
+        // rollups as the downsampling jobs will write them (QueryNaming: <field>_mean etc., same measurement and tags)
+        for (String db : List.of(SharedBuckets.PROCESSED.database(), SharedBuckets.ONE_MINUTE.database())) {
+            admin.execute("CREATE DATABASE " + db);
+            List<Point> rollups = new ArrayList<>();
+            for (Point p : all) {
+                Map<String, Object> f = new TreeMap<>();
+                p.fields().forEach((k, v) -> f.put(k + "_mean", v));
+                rollups.add(new Point(p.measurement(), p.tags(), f, p.timestampNanos()));
+            }
+            admin.write(db, "autogen", LineProtocol.toLines(rollups));
+        }
 
         TenantModel model = new TenantModel(a, "tenant-a", "Tenant A", "PRO", 20, 5000, Duration.ofDays(7),
                 List.of(new DeviceTypeModel("siemens_s7", List.of(plcA), List.of(new FieldSpec("Pressure", "pressurebar"),
@@ -81,6 +92,10 @@ class DashboardQueriesIT {
         assertThat(r.errors()).as(r.lines().toString()).isZero();
         assertThat(r.empty()).as("every raw-tier query answers").isZero();
         assertThat(r.foreignPlcIds()).isEmpty();
+        assertThat(r.lines()).filteredOn(l -> l.query().source() == DashboardGenerator.Source.ROLLUP)
+                .as("rollup targets (run without their age bound) answer from the rollup buckets").hasSize(4)
+                .allSatisfy(l -> assertThat(l.answer().rows()).isPositive());
+        assertThat(r.upstreamEmpty()).as("only the two unrun platform_metrics queries").isEqualTo(2);
 
         // values: A's Pressure is 10..39; anything ≥ 5000 would be B's
         String q = dashboards.get(1).queries().stream().filter(x -> x.panel().equals("Pressure") && x.refId().equals("A"))
