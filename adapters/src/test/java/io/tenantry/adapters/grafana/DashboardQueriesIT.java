@@ -14,6 +14,7 @@ import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.testsupport.LocalStackExtension;
 import io.tenantry.testsupport.StackEnv;
+import io.tenantry.testsupport.grafana.GrafanaStub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every generated dashboard query, expanded as Grafana expands it and sent as Grafana sends it, against the real
  * InfluxDB holding two tenants' points in the shared raw bucket: the raw-tier queries return rows, and only the
- * caller's (its devices, its values). Here the queries go to InfluxDB directly; through the query gateway (issue 13)
- * the same check runs with the tenant's gateway credential ({@link InfluxQueryEndpoint}).
+ * caller's (its devices, its values). Here the queries go to InfluxDB directly, and through {@link GrafanaStub}'s
+ * {@code /api/ds/query} (Grafana's backend path, the one {@code bin/tenantry grafana-check} uses); through the query
+ * gateway (issue 13) the same check runs with the tenant's gateway credential ({@link InfluxQueryEndpoint}).
  */
 @ExtendWith(LocalStackExtension.class)
 class DashboardQueriesIT {
@@ -54,7 +56,7 @@ class DashboardQueriesIT {
     }
 
     @Test
-    void generatedQueriesReturnTheTenantsDataAndOnlyIts() {
+    void generatedQueriesReturnTheTenantsDataAndOnlyIts() throws Exception {
         InfluxV1Client admin = new InfluxV1Client(env.influxUrl(), env.influxAdminUser(), env.influxAdminPassword(), Duration.ofSeconds(10));
         admin.execute("CREATE DATABASE " + SharedBuckets.RAW.database());
         UUID a = UUID.randomUUID();
@@ -96,6 +98,40 @@ class DashboardQueriesIT {
                 .as("rollup targets (run without their age bound) answer from the rollup buckets").hasSize(4)
                 .allSatisfy(l -> assertThat(l.answer().rows()).isPositive());
         assertThat(r.upstreamEmpty()).as("only the two unrun platform_metrics queries").isEqualTo(2);
+
+        // the same queries through Grafana's /api/ds/query (the stub runs them as Grafana's backend does: macros
+        // expanded server-side, GET to the data source URL with its stored credential). Test only: the data sources
+        // point at InfluxDB with the admin credential, standing in for the gateway and the tenant's credential.
+        try (GrafanaStub stub = new GrafanaStub(0, "admin", "pw")) {
+            GrafanaClient grafana = new GrafanaClient(stub.url(), "admin", "pw", Duration.ofSeconds(10));
+            GrafanaProvisioner p = new GrafanaProvisioner(grafana, env.influxUrl(), "admin", stub.url());
+            List<String> changes = new ArrayList<>();
+            long org = p.ensureOrg("tenant-a", changes);
+            p.ensureDataSources(org, null, () -> new GrafanaProvisioner.Credential(env.influxAdminUser(),
+                    env.influxAdminPassword()), changes);
+            p.ensureFolder(org, changes);
+            p.syncDashboards(org, model, uid -> null, changes);
+            Instant to = now.plusSeconds(1);
+            Instant from = now.minus(Duration.ofHours(2));
+            int answered = 0;
+            for (var g : dashboards) {
+                for (var gq : g.queries()) {
+                    if (gq.source() != DashboardGenerator.Source.RAW) {
+                        continue;
+                    }
+                    var res = grafana.dsQuery(org, DashboardGenerator.dataSourceUid(gq.database()),
+                            GrafanaMacros.expandVariables(gq.text(), Map.of("plc_id", List.of(plcA))),
+                            from.toEpochMilli(), to.toEpochMilli(), GrafanaMacros.intervalMs(from, to, 1000), 1000);
+                    var ans = res.path("results").path("A");
+                    assertThat(ans.hasNonNull("error")).as(gq + " → " + ans).isFalse();
+                    assertThat(ans.path("frames").size()).as(gq.toString()).isPositive();
+                    assertThat(ans.toString()).doesNotContain(plcB).doesNotContain(b.toString());
+                    answered++;
+                }
+            }
+            assertThat(answered).isEqualTo(5); // devices, messages/min, variable, 2 fields
+            assertThat(stub.violations()).isEmpty();
+        }
 
         // values: A's Pressure is 10..39; anything ≥ 5000 would be B's
         String q = dashboards.get(1).queries().stream().filter(x -> x.panel().equals("Pressure") && x.refId().equals("A"))

@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
  * <p>
  * Test helpers (plain Java, not HTTP) simulate what users do in Grafana: {@link #userEditsDashboard},
  * {@link #signInUser} (a tenant user's first JWT sign-in), {@link #deleteDataSourceBehindOurBack}.
- * {@code /api/ds/query} is not implemented (501): the stub cannot run queries; the query check goes through the
- * gateway directly (see {@code grafana/README.md}).
+ * {@code /api/ds/query} runs raw InfluxQL queries the way Grafana's backend does: macros expanded, then a GET to the
+ * data source's URL with its stored credential (see {@link #dsQuery}).
  */
 public final class GrafanaStub implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -475,9 +475,87 @@ public final class GrafanaStub implements AutoCloseable {
             return ok(a);
         }
         if (method.equals("POST") && path.equals("/api/ds/query")) {
-            return error(501, "the stub does not run queries; run bin/tenantry grafana-check against a real Grafana");
+            return dsQuery(o, bytes);
         }
         throw new Refused(404, "not part of the documented API the stub serves: " + method + " " + path);
+    }
+
+    /**
+     * {@code POST /api/ds/query} for InfluxQL raw queries, as Grafana's backend runs them: the data source's
+     * {@code $timeFilter}, {@code $__interval}, {@code $__interval_ms}, {@code $interval} expanded from the request's
+     * {@code from}/{@code to}/{@code intervalMs}, then {@code GET <url>/query?db=<dbName>&epoch=ms&q=} with Basic
+     * auth from the data source's user and secret. Each {@code results[0]} series becomes a frame (name, columns,
+     * tags as labels, row count); an InfluxDB error becomes the query's {@code error}.
+     */
+    private Reply dsQuery(Org o, byte[] bytes) {
+        JsonNode b = body(bytes, Set.of("from", "to", "queries", "debug"), Set.of("from", "to", "queries"));
+        long from = Long.parseLong(b.get("from").asString());
+        long to = Long.parseLong(b.get("to").asString());
+        ObjectNode results = JSON.createObjectNode();
+        for (JsonNode q : b.get("queries")) {
+            String refId = q.path("refId").asString("A");
+            ObjectNode ds = o.dataSources.get(q.path("datasource").path("uid").asString(""));
+            if (ds == null) {
+                return error(404, "data source not found");
+            }
+            if (!q.path("rawQuery").asBoolean(false)) {
+                throw new Refused(400, "the stub runs only raw InfluxQL queries (rawQuery: true)");
+            }
+            long intervalMs = q.path("intervalMs").asLong(1000);
+            String interval = intervalMs % 3_600_000 == 0 ? intervalMs / 3_600_000 + "h" : intervalMs % 60_000 == 0
+                    ? intervalMs / 60_000 + "m" : intervalMs % 1000 == 0 ? intervalMs / 1000 + "s" : intervalMs + "ms";
+            String text = q.path("query").asString().replace("$timeFilter", "time >= " + from + "ms and time <= " + to + "ms")
+                    .replace("$__interval_ms", Long.toString(intervalMs)).replace("$__interval", interval)
+                    .replace("$interval", interval);
+            ObjectNode r = results.putObject(refId);
+            try {
+                String db = ds.path("jsonData").path("dbName").asString(ds.path("database").asString(""));
+                String url = ds.get("url").asString().replaceAll("/$", "") + "/query?db="
+                        + java.net.URLEncoder.encode(db, StandardCharsets.UTF_8) + "&epoch=ms&q="
+                        + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+                String auth = Base64.getEncoder().encodeToString((ds.path("user").asString("") + ":"
+                        + o.dataSourceSecrets.getOrDefault(ds.get("uid").asString(), "")).getBytes(StandardCharsets.UTF_8));
+                java.net.http.HttpResponse<String> resp = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET()
+                                .header("Authorization", "Basic " + auth).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                JsonNode answer = JSON.readTree(resp.body());
+                JsonNode first = answer.path("results").path(0);
+                String err = answer.hasNonNull("error") ? answer.get("error").asString()
+                        : first.hasNonNull("error") ? first.get("error").asString() : null;
+                if (err != null || resp.statusCode() >= 400) {
+                    r.put("status", 400).put("error", err != null ? err : "data source answered " + resp.statusCode());
+                    continue;
+                }
+                r.put("status", 200);
+                ArrayNode frames = r.putArray("frames");
+                for (JsonNode series : first.path("series")) {
+                    ObjectNode f = frames.addObject();
+                    ObjectNode schema = f.putObject("schema");
+                    schema.put("name", series.path("name").asString());
+                    ArrayNode fields = schema.putArray("fields");
+                    for (JsonNode c : series.path("columns")) {
+                        ObjectNode field = fields.addObject().put("name", c.asString());
+                        if (series.has("tags")) {
+                            field.set("labels", series.get("tags"));
+                        }
+                    }
+                    ArrayNode columns = f.putObject("data").putArray("values");
+                    for (int i = 0; i < series.path("columns").size(); i++) {
+                        ArrayNode col = columns.addArray();
+                        for (JsonNode row : series.path("values")) {
+                            col.add(row.path(i));
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                r.put("status", 500).put("error", "data source did not answer: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                r.put("status", 500).put("error", "interrupted");
+            }
+        }
+        return ok(JSON.createObjectNode().set("results", results));
     }
 
     private ObjectNode dataSource(Org o, byte[] bytes, ObjectNode existing) {

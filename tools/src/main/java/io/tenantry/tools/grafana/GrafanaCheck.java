@@ -27,7 +27,7 @@ import java.util.UUID;
  * dashboards, runs every generated query through Grafana's {@code POST /api/ds/query} as a panel would, reports each
  * (frames / error), and deletes the organisation. Exit 0 when every query answered without error, 1 otherwise, and
  * 3 — saying so plainly — when no Grafana is reachable (nothing was checked). {@code --stub} runs it against the
- * built-in stub (which cannot run queries: every query reports 501), to check the command itself.
+ * built-in stub (which forwards each query to the data source URL as Grafana's backend would), to check the command.
  */
 public final class GrafanaCheck {
     private GrafanaCheck() {
