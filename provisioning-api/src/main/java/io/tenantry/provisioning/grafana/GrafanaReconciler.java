@@ -1,5 +1,6 @@
 package io.tenantry.provisioning.grafana;
 
+import io.tenantry.core.error.UnavailableException;
 import io.tenantry.core.id.TenantId;
 import io.tenantry.core.tenant.TenantStatus;
 import org.jooq.DSLContext;
@@ -58,7 +59,7 @@ public class GrafanaReconciler {
                 if (!changes.isEmpty()) {
                     drift.put(r.value2(), changes);
                 }
-            } catch (io.tenantry.core.error.UnavailableException e) {
+            } catch (UnavailableException e) {
                 problems.add("Grafana unavailable: " + e.getMessage());
                 break;
             } catch (RuntimeException e) {

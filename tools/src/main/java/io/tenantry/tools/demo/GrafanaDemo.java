@@ -3,6 +3,7 @@ package io.tenantry.tools.demo;
 import io.tenantry.adapters.grafana.GrafanaClient;
 import io.tenantry.adapters.grafana.GrafanaProvisioner;
 import io.tenantry.adapters.grafana.GrafanaProvisioner.Outcome;
+import io.tenantry.adapters.grafana.dashboard.DashboardGenerator;
 import io.tenantry.adapters.grafana.dashboard.TenantModel;
 import io.tenantry.adapters.grafana.dashboard.TenantModel.DeviceTypeModel;
 import io.tenantry.adapters.grafana.dashboard.TenantModel.FieldSpec;
@@ -107,7 +108,7 @@ final class GrafanaDemo {
                 foreign.addAll(rep.foreignPlcIds());
                 for (DashboardQueryCheck.Line l : rep.lines()) {
                     if (l.answer() != null && (l.answer().error() != null
-                            || (l.answer().rows() == 0 && l.query().source() == io.tenantry.adapters.grafana.dashboard.DashboardGenerator.Source.RAW))) {
+                            || (l.answer().rows() == 0 && l.query().source() == DashboardGenerator.Source.RAW))) {
                         System.out.println("  query " + (l.answer().error() != null ? "error" : "empty") + ": "
                                 + l.query().dashboardUid() + " / " + l.query().panel() + " " + l.query().refId() + ": "
                                 + l.expanded() + (l.answer().error() != null ? " → " + l.answer().error() : ""));
