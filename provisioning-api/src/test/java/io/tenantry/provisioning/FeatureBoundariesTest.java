@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The provisioning API's feature boundaries (issue 9 §4), checked on the compiled classes with ArchUnit; a violation
  * fails the build. A <em>feature</em> is a package directly under {@code io.tenantry.provisioning} ({@code tenant},
  * {@code device}, {@code credential}, {@code telemetry}, {@code broker}, {@code outbox}, {@code audit},
- * {@code admin}, {@code auth}); {@code config} and {@code support} are shared infrastructure.
+ * {@code admin}, {@code auth}, {@code grafana}); {@code config} and {@code support} are shared infrastructure.
  * <ul>
  *   <li>no cycle between features;</li>
  *   <li>a feature uses only the features {@link #ALLOWED} lists for it (a new edge is a conscious edit here);</li>
@@ -59,17 +59,24 @@ class FeatureBoundariesTest {
             Map.entry("broker", Set.of("tenant", "outbox", "config")),
             Map.entry("admin", Set.of("audit", "broker")),
             // issue 13: query-gateway credentials (t_<slug>_<suffix>) check the tenant's status and audit
-            Map.entry("querycredential", Set.of("tenant", "audit", "support")));
+            Map.entry("querycredential", Set.of("tenant", "audit", "support")),
+            // issue 14: the tenant's Grafana organisation follows its lifecycle (events) through the outbox
+            Map.entry("grafana", Set.of("tenant", "outbox")));
     /** jOOQ table class → the features that may touch it (the owner first). */
-    static final Map<String, Set<String>> TABLES = Map.of(
-            "Tenants", Set.of("tenant", "broker"),
-            "Plans", Set.of("tenant"),
+    static final Map<String, Set<String>> TABLES = Map.ofEntries(
+            // grafana reads tenants (reconciler), plans (dashboard limit, quota line, raw retention), devices and the
+            // field keys ingest records (the device model the dashboards are generated from); it writes none of them
+            Map.entry("Tenants", Set.of("tenant", "broker", "grafana")),
+            Map.entry("Plans", Set.of("tenant", "grafana")),
             // tenant counts a tenant's devices for the plan's device limit (one check for creation and plan change)
-            "Devices", Set.of("device", "broker", "tenant"),
-            "MqttCredentials", Set.of("credential", "broker"),
-            "Outbox", Set.of("outbox"),
-            "AuditEvents", Set.of("audit"),
-            "QueryCredentials", Set.of("querycredential"));
+            Map.entry("Devices", Set.of("device", "broker", "tenant", "grafana")),
+            Map.entry("MqttCredentials", Set.of("credential", "broker")),
+            Map.entry("Outbox", Set.of("outbox")),
+            Map.entry("AuditEvents", Set.of("audit")),
+            Map.entry("TenantFieldKeys", Set.of("grafana")), // owned by ingest (FieldKeyRegistry); read here
+            Map.entry("GrafanaOrgs", Set.of("grafana")),
+            Map.entry("GrafanaDashboards", Set.of("grafana")),
+            Map.entry("QueryCredentials", Set.of("querycredential")));
     static final String JOOQ_TABLES = "io.tenantry.db.jooq.tables";
     /** Shared infrastructure: anyone may use it, it has no internals to protect from the features. */
     static final Set<String> SHARED = Set.of("config", "support");

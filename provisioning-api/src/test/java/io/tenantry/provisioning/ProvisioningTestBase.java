@@ -3,6 +3,7 @@ package io.tenantry.provisioning;
 import io.tenantry.adapters.auth.LocalIssuer;
 import io.tenantry.testsupport.LocalStack;
 import io.tenantry.testsupport.StackEnv;
+import io.tenantry.testsupport.grafana.GrafanaStub;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -20,12 +21,23 @@ import java.util.UUID;
  * Starts the provisioning API on a random port against the real local stack (PostgreSQL, Mosquitto, InfluxDB),
  * with the local token issuer enabled, and offers token minting and HTTP helpers. All ITs share this one context
  * (one outbox processor), which also holds {@link OutboxIT.EchoHandler}, a handler of the test-only outbox kind
- * {@code test.echo}.
+ * {@code test.echo}, and the Grafana feature pointed at a {@link GrafanaStub}; its data sources get real query
+ * gateway credentials (issue 13), which {@link QueryCredentialProbe} reads back.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(OutboxIT.EchoHandler.class)
+@Import({OutboxIT.EchoHandler.class, QueryCredentialProbe.class})
 abstract class ProvisioningTestBase {
     static final StackEnv ENV = LocalStack.ensureUp();
+    /** Grafana cannot be installed here: the Grafana feature talks to this stub of its documented API (issue 14). */
+    static final GrafanaStub GRAFANA = startGrafanaStub();
+
+    static GrafanaStub startGrafanaStub() {
+        try {
+            return new GrafanaStub(0, "tenantry-provisioner", "stub-admin-password");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @DynamicPropertySource
     static void stack(DynamicPropertyRegistry registry) {
@@ -33,6 +45,10 @@ abstract class ProvisioningTestBase {
         registry.add("TENANTRY_LOCAL_ISSUER", () -> "true");
         // only the start-up run and explicit POST /admin/reconcile: a periodic run would race ReconcilerIT
         registry.add("tenantry.reconciler.interval", () -> "1h");
+        registry.add("tenantry.grafana.url", GRAFANA::url);
+        registry.add("tenantry.grafana.admin-user", () -> "tenantry-provisioner");
+        registry.add("tenantry.grafana.admin-password", () -> "stub-admin-password");
+        registry.add("tenantry.grafana.reconcile-interval", () -> "1h"); // GrafanaIT runs it on demand
     }
 
     @Autowired

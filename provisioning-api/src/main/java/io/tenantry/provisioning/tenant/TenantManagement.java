@@ -88,6 +88,7 @@ public class TenantManagement implements Tenants {
                 r.store();
                 audit.append(tx, actor, id, "tenant.created", "tenant:" + id, requestId,
                         Map.of("slug", finalSlug.value(), "plan", plan));
+                events.publishEvent(new TenantCreated(tx, id)); // e.g. its Grafana organisation follows
                 outbox.notifyDirectory(tx, id);
                 return toTenant(r);
             });

@@ -279,16 +279,20 @@ public final class DemoJob {
         System.out.println("  Telemetry example: " + api + "/api/v1/tenants/" + tenantIds.get("pro") + "/devices/" + devices.get(0).deviceId()
                 + "/telemetry?aggregate=mean&interval=1m");
         System.out.println("  The services keep running. Stop them with: bin/tenantry stop && bin/stack down");
+        // issue 14: Grafana organisations, generated dashboards and their queries (GrafanaDemo)
+        Map<String, Object> grafana = GrafanaDemo.run(env, tenantIds.keySet().stream()
+                .map(k -> new GrafanaDemo.DemoTenant(tenantIds.get(k), slugs.get(k))).toList());
         boolean ok = pointsStored == expectedPoints && valuesStored == expectedValues && crossTenant == 0 && deadLetters == 0
-                && gw.crossTenantRows() == 0;
+                && gw.crossTenantRows() == 0
+                && grafana.get("dashboard_queries_empty").equals(0) && grafana.get("dashboard_queries_foreign_plc_ids").equals(0);
         if (!ok) {
             System.out.printf(Locale.ROOT, "  MISMATCH: expected %d points and %d field values%n", expectedPoints, expectedValues);
         }
         System.out.printf(Locale.ROOT, "{\"tenants\":%d,\"devices\":%d,\"rows_read\":%d,\"points_stored\":%d,\"field_values_stored\":%d,"
                         + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"gateway_queries\":%d,\"gateway_cross_tenant_rows\":%d,"
-                        + "\"seconds\":%d}%n",
+                        + "\"seconds\":%d%s}%n",
                 tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, gw.queries(),
-                gw.crossTenantRows(), seconds);
+                gw.crossTenantRows(), seconds, GrafanaDemo.json(grafana));
         return ok ? 0 : 1;
     }
 
