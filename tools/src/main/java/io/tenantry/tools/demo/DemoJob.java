@@ -280,8 +280,16 @@ public final class DemoJob {
                 + "/telemetry?aggregate=mean&interval=1m");
         System.out.println("  The services keep running. Stop them with: bin/tenantry stop && bin/stack down");
         // issue 14: Grafana organisations, generated dashboards and their queries (GrafanaDemo)
+        String gatewayUrl = o.get("gateway", "http://127.0.0.1:" + env.getOrDefault("TENANTRY_GATEWAY_PORT", "18085"));
         Map<String, Object> grafana = GrafanaDemo.run(env, tenantIds.keySet().stream()
-                .map(k -> new GrafanaDemo.DemoTenant(tenantIds.get(k), slugs.get(k))).toList());
+                .map(k -> new GrafanaDemo.DemoTenant(tenantIds.get(k), slugs.get(k))).toList(), gatewayUrl, t -> {
+                    // the tenant's own gateway credential (issue 13), as the Grafana feature obtains it
+                    String owner = issuer.mint("demo-owner", t.id(), List.of("owner"), Duration.ofHours(1));
+                    var cred = client.postExpect(owner, "/api/v1/tenants/" + t.id() + "/query-credentials",
+                            Map.of("use", "grafana"), 201);
+                    return new io.tenantry.adapters.grafana.GrafanaProvisioner.Credential(cred.get("username").asString(),
+                            cred.get("secret").asString());
+                });
         boolean ok = pointsStored == expectedPoints && valuesStored == expectedValues && crossTenant == 0 && deadLetters == 0
                 && gw.crossTenantRows() == 0
                 && grafana.get("dashboard_queries_empty").equals(0) && grafana.get("dashboard_queries_foreign_plc_ids").equals(0);

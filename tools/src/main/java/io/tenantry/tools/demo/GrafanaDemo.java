@@ -9,7 +9,6 @@ import io.tenantry.adapters.grafana.dashboard.TenantModel.DeviceTypeModel;
 import io.tenantry.adapters.grafana.dashboard.TenantModel.FieldSpec;
 import io.tenantry.adapters.grafana.query.DashboardQueryCheck;
 import io.tenantry.adapters.grafana.query.InfluxQueryEndpoint;
-import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.testsupport.grafana.GrafanaStub;
 
 import java.sql.Connection;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The main job's Grafana step (issue 14): provisions each demo tenant's Grafana organisation (data sources,
@@ -35,11 +35,9 @@ import java.util.UUID;
  * {@link GrafanaStub} on {@code TENANTRY_GRAFANA_STUB_PORT} (18089; it lives as long as the demo process), prints
  * the dashboards' URLs, then runs every generated query as Grafana would through a {@link InfluxQueryEndpoint}.
  * <p>
- * <b>Not wired on this branch</b>: the query gateway and its tenant credentials (issue 13) are built on another
- * branch. Until the lead wires them ({@link #endpointFor}: gateway URL + {@code QueryCredentialIssuer.issue(tenant,
- * "grafana")}), the data sources carry a placeholder credential and the queries go to InfluxDB directly with the
- * API's read-only service user (which cannot read {@code platform_metrics}: those queries are counted as upstream,
- * unrun); the summary says which ({@code dashboard_queries_via}).
+ * The data sources carry the tenant's own query-gateway credential (issued through the provisioning API, use
+ * {@code grafana}) and the generated queries run through the real query gateway with it, exactly as Grafana's
+ * data source would send them ({@code dashboard_queries_via}).
  */
 final class GrafanaDemo {
     private GrafanaDemo() {
@@ -50,7 +48,8 @@ final class GrafanaDemo {
     }
 
     /** Runs the step; returns the summary keys (in order) to append to the demo's JSON line. */
-    static Map<String, Object> run(Map<String, String> env, List<DemoTenant> tenants) throws Exception {
+    static Map<String, Object> run(Map<String, String> env, List<DemoTenant> tenants, String gateway,
+                                   Function<DemoTenant, GrafanaProvisioner.Credential> credentials) throws Exception {
         String grafanaUrl = System.getenv("GRAFANA_URL");
         GrafanaStub stub = null;
         String user;
@@ -67,8 +66,7 @@ final class GrafanaDemo {
             password = System.getenv().getOrDefault("GRAFANA_ADMIN_PASSWORD", "admin");
             say("Grafana: %s", grafanaUrl);
         }
-        String gatewayUrl = System.getenv().getOrDefault("TENANTRY_GRAFANA_GATEWAY_URL",
-                "http://127.0.0.1:" + System.getenv().getOrDefault("TENANTRY_GATEWAY_PORT", "18085"));
+        String gatewayUrl = gateway;
         GrafanaClient client = new GrafanaClient(grafanaUrl, user, password, Duration.ofSeconds(10));
         GrafanaProvisioner provisioner = new GrafanaProvisioner(client, gatewayUrl, user, grafanaUrl);
         int generated = 0;
@@ -83,7 +81,8 @@ final class GrafanaDemo {
                 TenantModel model = model(env, t);
                 List<String> changes = new ArrayList<>();
                 long org = provisioner.ensureOrg(t.slug(), changes);
-                provisioner.ensureDataSources(org, null, () -> placeholderCredential(t), changes);
+                GrafanaProvisioner.Credential credential = credentials.apply(t);
+                provisioner.ensureDataSources(org, null, () -> credential, changes);
                 provisioner.ensureFolder(org, changes);
                 GrafanaProvisioner.DashboardsResult r = provisioner.syncDashboards(org, model, uid -> null, changes);
                 for (Outcome o : r.outcomes()) {
@@ -95,9 +94,8 @@ final class GrafanaDemo {
                 if (r.limitError() != null) {
                     System.out.println("  " + r.limitError());
                 }
-                endpoint = endpointFor(env);
-                var skip = endpoint.label().startsWith("influxdb-direct")
-                        ? Set.of(SharedBuckets.PLATFORM_METRICS.database()) : Set.<String>of();
+                endpoint = new InfluxQueryEndpoint(gatewayUrl, credential.user(), credential.secret(), "query-gateway");
+                var skip = Set.<String>of();
                 DashboardQueryCheck.Report rep = DashboardQueryCheck.run(model,
                         r.outcomes().stream().filter(o -> o.url() != null).map(Outcome::generated).toList(),
                         endpoint, Instant.now(), skip);
@@ -144,22 +142,6 @@ final class GrafanaDemo {
         keys.forEach((k, v) -> b.append(",\"").append(k).append("\":")
                 .append(v instanceof Number ? v.toString() : "\"" + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
         return b.toString();
-    }
-
-    /**
-     * Where the generated queries go. <b>Lead:</b> once the gateway is merged, return
-     * {@code new InfluxQueryEndpoint(<gateway URL>, issued.username(), issued.secret(), "gateway")} with the tenant's
-     * credential ({@code QueryCredentialIssuer.issue(tenant, "grafana")}, through the provisioning API) — per tenant.
-     */
-    static InfluxQueryEndpoint endpointFor(Map<String, String> env) {
-        return new InfluxQueryEndpoint(env.get("TENANTRY_INFLUX_URL"), env.get("TENANTRY_API_INFLUX_USER"),
-                env.get("TENANTRY_API_INFLUX_PASSWORD"), "influxdb-direct (no query gateway on this branch)");
-    }
-
-    private static GrafanaProvisioner.Credential placeholderCredential(DemoTenant t) {
-        // the gateway's tenant credentials (issue 13) are not on this branch: a labelled placeholder, never an
-        // InfluxDB credential (a shared-bucket credential would read every tenant's data)
-        return new GrafanaProvisioner.Credential("t_" + t.slug() + "_grafana-placeholder", UUID.randomUUID().toString());
     }
 
     /** The tenant's model from PostgreSQL (the same columns as the API's DeviceModelReader). */
