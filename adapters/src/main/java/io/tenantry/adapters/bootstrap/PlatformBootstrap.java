@@ -48,7 +48,9 @@ public final class PlatformBootstrap {
         buckets.ensureUser(api.username(), api.password(), Set.of(
                 new Grant(SharedBuckets.RAW, Access.READ),
                 new Grant(SharedBuckets.PROCESSED, Access.READ),
-                new Grant(SharedBuckets.ONE_MINUTE, Access.READ)));
+                new Grant(SharedBuckets.ONE_MINUTE, Access.READ),
+                // the query gateway reads with this user by default; it filters platform_metrics to the tenant's rows
+                new Grant(SharedBuckets.PLATFORM_METRICS, Access.READ)));
     }
 
     /** The ingest service's broker role: subscribe to the shared device topics and receive them; nothing else. */
