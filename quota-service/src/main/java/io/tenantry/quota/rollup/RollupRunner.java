@@ -109,7 +109,7 @@ public final class RollupRunner {
         Outcome total = new Outcome();
         for (RollupStore.TenantPlan t : store.tenants()) {
             try {
-                if (rollupTenant(t.id(), closed10, closed1m, wait, total)) {
+                if (rollupTenant(t.id(), rawFloor(t, now), closed10, closed1m, wait, total)) {
                     done++;
                 } else {
                     skipped++;
@@ -128,18 +128,19 @@ public final class RollupRunner {
 
     /**
      * Rebuilds the rollups of one tenant for {@code [from, to)} (after a migration or a fix), holding the tenant's
-     * watermark lock; the range is widened to whole minutes and cut at the last closed window.
+     * watermark lock; the range is widened to whole minutes, cut at the last closed window, and starts no earlier
+     * than the first whole minute inside the tenant's raw retention (older windows keep their rollups).
      *
      * @throws IllegalArgumentException when the tenant is unknown
      */
     public Summary backfill(UUID tenant, Instant from, Instant to) {
         long t0 = System.nanoTime();
-        if (store.tenant(tenant).isEmpty()) {
-            throw new IllegalArgumentException("unknown tenant " + tenant);
-        }
-        Instant closed10 = floor(clock.instant().minus(Rollups.ALLOWED_LATENESS), 10);
-        Instant closed1m = floor(clock.instant().minus(Rollups.ALLOWED_LATENESS), 60);
-        Instant start = floor(from, 60);
+        RollupStore.TenantPlan plan = store.tenant(tenant)
+                .orElseThrow(() -> new IllegalArgumentException("unknown tenant " + tenant));
+        Instant now = clock.instant();
+        Instant closed10 = floor(now.minus(Rollups.ALLOWED_LATENESS), 10);
+        Instant closed1m = floor(now.minus(Rollups.ALLOWED_LATENESS), 60);
+        Instant start = max(floor(from, 60), rawFloor(plan, now));
         Instant end = ceil(to, 60);
         Outcome total = new Outcome();
         StoragePlacement placement = placements.placementOf(new TenantId(tenant));
@@ -161,7 +162,15 @@ public final class RollupRunner {
         return last.get();
     }
 
-    private boolean rollupTenant(UUID tenant, Instant closed10, Instant closed1m, boolean wait, Outcome total) {
+    /**
+     * The first whole minute still inside the tenant's raw retention: windows before it may have lost raw points to
+     * the retention job, so they are never recomputed (their rollups are kept as they are).
+     */
+    private static Instant rawFloor(RollupStore.TenantPlan t, Instant now) {
+        return ceil(now.minus(Rollups.Tier.RAW.retention(t.rawRetentionDays(), t.aggregatedRetentionDays())), 60);
+    }
+
+    private boolean rollupTenant(UUID tenant, Instant rawFloor, Instant closed10, Instant closed1m, boolean wait, Outcome total) {
         StoragePlacement placement = placements.placementOf(new TenantId(tenant));
         boolean[] held = {true};
         boolean[] more = {true};
@@ -178,9 +187,9 @@ public final class RollupRunner {
                 }
                 RollupStore.Watermarks w = locked.get();
                 if (doDirty) {
-                    lateData(tx, tenant, placement, w, total);
+                    lateData(tx, tenant, placement, w, rawFloor, total);
                 }
-                Instant from = w.oneMinute();
+                Instant from = max(w.oneMinute(), rawFloor); // a watermark left behind for days: never below raw retention
                 if (!from.isBefore(closed10)) {
                     more[0] = false;
                     return;
@@ -198,14 +207,15 @@ public final class RollupRunner {
     }
 
     /** Recomputes the windows below the 1-minute watermark that late points fell into. */
-    private void lateData(DSLContext tx, UUID tenant, StoragePlacement placement, RollupStore.Watermarks w, Outcome total) {
+    private void lateData(DSLContext tx, UUID tenant, StoragePlacement placement, RollupStore.Watermarks w, Instant rawFloor,
+                          Outcome total) {
         List<RollupStore.Dirty> rows = store.dirty(tx, tenant); // read before InfluxDB: see the class comment
         if (rows.isEmpty()) {
             return;
         }
         List<Instant[]> ranges = new ArrayList<>();
         for (RollupStore.Dirty d : rows) {
-            Instant a = floor(d.min(), 60);
+            Instant a = max(floor(d.min(), 60), rawFloor);
             Instant b = min(floor(d.max(), 60).plusSeconds(60), w.oneMinute());
             if (!a.isBefore(b)) {
                 continue; // at or after the watermark: the incremental pass covers it
@@ -229,7 +239,8 @@ public final class RollupRunner {
         rows.forEach(d -> store.clearDirty(tx, tenant, d));
     }
 
-    private double lagSeconds(String tier) {
+    /** Seconds from the oldest watermark of the tier ({@code 10s}, {@code 1m}) to now; 0 without tenants, NaN when PostgreSQL fails. */
+    public double lagSeconds(String tier) {
         try {
             return store.oldestWatermark(tier).map(w -> Duration.between(w, clock.instant()).toMillis() / 1000.0)
                     .orElse(0.0);

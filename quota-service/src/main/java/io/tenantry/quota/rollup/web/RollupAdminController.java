@@ -28,7 +28,7 @@ import java.util.UUID;
  *   <li>{@code POST /admin/rollup/backfill?tenant=<uuid>&from=<RFC 3339>&to=<RFC 3339>}: rebuilds that tenant's
  *       rollups for the range (whole minutes; at most up to the last closed window);</li>
  *   <li>{@code POST /admin/retention/run}: one per-plan retention pass now;</li>
- *   <li>{@code GET /admin/rollup}: the last pass's totals.</li>
+ *   <li>{@code GET /admin/rollup}: rollup lag per tier ({@code lagSeconds}) and the last pass's totals ({@code last}).</li>
  * </ul>
  * Bad parameters answer 400 {@code rollup:backfill.invalid} with one entry per field (RFC 9457).
  */
@@ -49,8 +49,10 @@ public class RollupAdminController {
 
     @GetMapping(value = "/admin/rollup", produces = "application/json")
     public Map<String, Object> last() {
-        RollupRunner.Summary s = rollups.last();
-        return s == null ? Map.of() : Map.of("last", s);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("lagSeconds", Map.of("10s", rollups.lagSeconds("10s"), "1m", rollups.lagSeconds("1m")));
+        out.put("last", rollups.last());
+        return out;
     }
 
     @PostMapping(value = "/admin/retention/run", produces = "application/json")
