@@ -150,4 +150,27 @@ class RollupIT {
             });
         }
     }
+
+    @Test
+    void backfillBuildsWhatNoMarkAnnouncedAndLeavesOtherTenantsAlone() {
+        UUID a = fx.tenant("PRO");
+        UUID b = fx.tenant("PRO");
+        RollupRunner runner = fx.runner(fx.jobsWriter);
+        runner.runOnce(true);
+        long base = minute(Instant.now()) - 2 * 3600 * S;
+        // the admin path: no late-data mark, so only a backfill rolls these up
+        List<String> lines = new ArrayList<>();
+        for (UUID t : List.of(a, b)) {
+            for (long ts = base; ts < base + 30 * 60 * S; ts += 3 * S) {
+                lines.add(t + ".telemetry,locatario_id=" + t + ",plc_id=p1 v=" + (ts / S % 97) * 0.5 + " " + ts);
+            }
+        }
+        assertTrue(fx.adminWriter.write(SharedBuckets.RAW, lines).allAccepted());
+        runner.runOnce(true);
+        assertTrue(fx.check(a, SharedBuckets.ONE_MINUTE, 60 * S, base, base + 30 * 60 * S).mismatches() >= 30, "not announced");
+        RollupRunner.Summary s = runner.backfill(a, Instant.ofEpochSecond(base / S + 1), Instant.ofEpochSecond(base / S + 1800));
+        assertEquals(600, s.rawPoints(), s.toString());
+        assertExact(a, base, base + 30 * 60 * S);
+        assertEquals(0, fx.series(SharedBuckets.ONE_MINUTE, b).size(), "B was not backfilled");
+    }
 }
