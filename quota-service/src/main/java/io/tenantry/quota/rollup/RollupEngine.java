@@ -23,12 +23,13 @@ import java.util.UUID;
 
 /**
  * Computes and writes the rollups of one tenant for one minute-aligned range of raw time (issue 11; contract:
- * {@link Rollups}). One InfluxQL statement on the tenant's raw bucket computes the 10-second windows
- * ({@code mean/min/max/last/count(*) … GROUP BY time(10s), * fill(none)} over the tenant's measurements
- * {@code /^<uuid>\./}, with {@code "locatario_id"::tag = '<uuid>'}); the 1-minute windows are derived from them in
- * Java (count and min/max summed/compared, last = last of the latest 10-second window, mean = Σ(mean·count)/Σcount),
- * so raw data is read once. Field types come from {@code SHOW FIELD KEYS}: min/max/last keep the raw type, mean is
- * float, count integer. Writes overwrite (same series and timestamp), so running a range again is harmless.
+ * {@link Rollups}). One InfluxQL statement reads the range's raw points once
+ * ({@code SELECT * … WHERE "locatario_id"::tag = '<uuid>' AND time … GROUP BY *} over the tenant's measurements
+ * {@code /^<uuid>\./}, series in time order), and both tiers are aggregated here per series and window: count,
+ * min, max, last and mean = sum / count in time order. (Letting InfluxDB compute {@code mean/min/max/last/count(*)
+ * GROUP BY time(10s)} cost its CPU about six times a plain read: one iterator per call and field.) Field types come
+ * from {@code SHOW FIELD KEYS}: min/max/last keep the raw type, mean is float, count integer. Writes overwrite (same
+ * series and timestamp), so running a range again is harmless.
  */
 public final class RollupEngine {
     private static final long TEN_S = 10_000_000_000L;
@@ -82,82 +83,81 @@ public final class RollupEngine {
         if (types.isEmpty()) {
             return Outcome.NONE;
         }
-        String q = "SELECT mean(*), min(*), max(*), last(*), count(*) FROM " + InfluxQL.ident(raw.database()) + "."
-                + InfluxQL.ident(raw.retentionPolicy()) + "." + regex
+        // raw points once (each field's blocks decoded once; five aggregate calls per field cost InfluxDB 1.x
+        // about six times the CPU, docs/benchmarks.md), aggregated here in time order
+        String q = "SELECT * FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy()) + "." + regex
                 + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
-                + " AND time >= " + nanos(from) + " AND time < " + nanos(to10)
-                + " GROUP BY time(10s), * fill(none)";
+                + " AND time >= " + nanos(from) + " AND time < " + nanos(to10) + " GROUP BY *";
         List<String> tenLines = new ArrayList<>();
         List<String> oneLines = new ArrayList<>();
         long rawPoints = 0;
         long to1mNs = nanos(to1m);
         for (TimeSeriesQuery.Series s : query.query(raw, q)) {
-            if (!TenantMeasurements.tenantView(tenant, s.measurement()).isPresent()) {
+            if (TenantMeasurements.tenantView(tenant, s.measurement()).isEmpty()) {
                 continue; // never another tenant's measurement (the regex already excludes it)
             }
             Map<String, String> ftypes = types.getOrDefault(s.measurement(), Map.of());
-            Map<String, Integer> col = new HashMap<>();
-            for (int i = 0; i < s.columns().size(); i++) {
-                col.put(s.columns().get(i), i);
+            List<String> cols = s.columns();
+            String[] colType = new String[cols.size()];
+            for (int i = 1; i < cols.size(); i++) {
+                colType[i] = s.tags().containsKey(cols.get(i)) ? null : ftypes.get(cols.get(i));
             }
             TreeMap<String, String> tags = new TreeMap<>(s.tags());
-            // minute start -> field -> accumulator
-            TreeMap<Long, Map<String, Acc>> minutes = new TreeMap<>();
+            Windows ten = new Windows(TEN_S);
+            Windows one = new Windows(ONE_M);
             for (List<Object> row : s.rows()) {
                 long t = ((Number) row.get(0)).longValue();
-                Map<String, Object> fields = new LinkedHashMap<>();
-                long rowPoints = 0;
-                for (Map.Entry<String, String> ft : ftypes.entrySet()) {
-                    String f = ft.getKey();
-                    Object count = get(row, col, "count_" + f);
-                    if (count == null || ((Number) count).longValue() == 0) {
+                boolean any = false;
+                for (int i = 1; i < row.size(); i++) {
+                    Object v = row.get(i);
+                    if (v == null || colType[i] == null) {
                         continue;
                     }
-                    long n = ((Number) count).longValue();
-                    rowPoints = Math.max(rowPoints, n);
-                    boolean numeric = isNumeric(ft.getValue());
-                    Object last = typed(get(row, col, "last_" + f), ft.getValue());
-                    Acc acc = t < to1mNs ? minutes.computeIfAbsent(Math.floorDiv(t, ONE_M) * ONE_M, k -> new LinkedHashMap<>())
-                            .computeIfAbsent(f, k -> new Acc(numeric)) : null;
-                    if (numeric && get(row, col, "mean_" + f) == null) {
-                        continue; // a type conflict between shards: nothing sensible to roll up
+                    Object typed = typed(v, colType[i]);
+                    if (typed == null) {
+                        continue;
                     }
-                    if (numeric) {
-                        double mean = ((Number) get(row, col, "mean_" + f)).doubleValue();
-                        Object min = typed(get(row, col, "min_" + f), ft.getValue());
-                        Object max = typed(get(row, col, "max_" + f), ft.getValue());
-                        fields.put(Rollups.field(f, "mean"), mean);
-                        fields.put(Rollups.field(f, "min"), min);
-                        fields.put(Rollups.field(f, "max"), max);
-                        fields.put(Rollups.field(f, "last"), last);
-                        fields.put(Rollups.field(f, "count"), n);
-                        if (acc != null) {
-                            acc.add(mean, min, max, last, n);
-                        }
-                    } else {
-                        fields.put(Rollups.field(f, "last"), last);
-                        fields.put(Rollups.field(f, "count"), n);
-                        if (acc != null) {
-                            acc.add(0, null, null, last, n);
-                        }
+                    ten.add(t, cols.get(i), typed, colType[i]);
+                    if (t < to1mNs) {
+                        one.add(t, cols.get(i), typed, colType[i]);
                     }
+                    any = true;
                 }
-                rawPoints += rowPoints;
-                if (!fields.isEmpty()) {
-                    tenLines.add(LineProtocol.toLine(new Point(s.measurement(), tags, fields, t)));
+                if (any) {
+                    rawPoints++;
                 }
             }
-            for (Map.Entry<Long, Map<String, Acc>> m : minutes.entrySet()) {
-                Map<String, Object> fields = new LinkedHashMap<>();
-                m.getValue().forEach((f, acc) -> acc.emit(f, fields));
-                if (!fields.isEmpty()) {
-                    oneLines.add(LineProtocol.toLine(new Point(s.measurement(), tags, fields, m.getKey())));
-                }
-            }
+            ten.emit(s.measurement(), tags, tenLines);
+            one.emit(s.measurement(), tags, oneLines);
         }
         write(placement.processed(), tenLines);
         write(placement.oneMinute(), oneLines);
         return new Outcome(rawPoints, tenLines.size(), oneLines.size());
+    }
+
+    /** The windows of one series: window start → field → accumulator, in time order. */
+    private static final class Windows {
+        final long size;
+        final TreeMap<Long, Map<String, Acc>> byStart = new TreeMap<>();
+
+        Windows(long size) {
+            this.size = size;
+        }
+
+        void add(long t, String field, Object v, String type) {
+            byStart.computeIfAbsent(Math.floorDiv(t, size) * size, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(field, k -> new Acc(isNumeric(type))).add(v);
+        }
+
+        void emit(String measurement, TreeMap<String, String> tags, List<String> out) {
+            for (Map.Entry<Long, Map<String, Acc>> w : byStart.entrySet()) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                w.getValue().forEach((f, acc) -> acc.emit(f, fields));
+                if (!fields.isEmpty()) {
+                    out.add(LineProtocol.toLine(new Point(measurement, tags, fields, w.getKey())));
+                }
+            }
+        }
     }
 
     /** measurement → field → InfluxDB type ({@code float}, {@code integer}, {@code string}, {@code boolean}). */
@@ -187,11 +187,6 @@ public final class RollupEngine {
         }
     }
 
-    private static Object get(List<Object> row, Map<String, Integer> col, String name) {
-        Integer i = col.get(name);
-        return i == null ? null : row.get(i);
-    }
-
     private static boolean isNumeric(String type) {
         return "float".equals(type) || "integer".equals(type);
     }
@@ -202,16 +197,20 @@ public final class RollupEngine {
             return null;
         }
         return switch (type) {
-            case "float" -> ((Number) v).doubleValue();
-            case "integer" -> ((Number) v).longValue();
+            case "float" -> v instanceof Number n ? (Object) n.doubleValue() : null; // null: a type conflict between shards
+            case "integer" -> v instanceof Number n ? (Object) n.longValue() : null;
             default -> v;
         };
     }
 
-    /** 1-minute accumulation of a field's 10-second windows, in time order. */
+    /**
+     * One field in one window, points added in time order (InfluxDB answers in time order): count, sum (mean =
+     * sum / count, the same arithmetic in the same order as a reader recomputing it), min, max in the raw type,
+     * last = the latest point's value.
+     */
     private static final class Acc {
         final boolean numeric;
-        double weighted;
+        double sum;
         long count;
         Object min;
         Object max;
@@ -222,16 +221,16 @@ public final class RollupEngine {
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        void add(double mean, Object mn, Object mx, Object lst, long n) {
-            count += n;
-            last = lst;
+        void add(Object v) {
+            count++;
+            last = v;
             if (numeric) {
-                weighted += mean * n;
-                if (min == null || ((Comparable) mn).compareTo(min) < 0) {
-                    min = mn;
+                sum += ((Number) v).doubleValue();
+                if (min == null || ((Comparable) v).compareTo(min) < 0) {
+                    min = v;
                 }
-                if (max == null || ((Comparable) mx).compareTo(max) > 0) {
-                    max = mx;
+                if (max == null || ((Comparable) v).compareTo(max) > 0) {
+                    max = v;
                 }
             }
         }
@@ -241,7 +240,7 @@ public final class RollupEngine {
                 return;
             }
             if (numeric) {
-                fields.put(Rollups.field(f, "mean"), weighted / count);
+                fields.put(Rollups.field(f, "mean"), sum / count);
                 fields.put(Rollups.field(f, "min"), min);
                 fields.put(Rollups.field(f, "max"), max);
             }
