@@ -17,7 +17,8 @@ import java.util.Set;
  * separate from the admin users:
  * <ul>
  *   <li>InfluxDB {@code ingest}: WRITE on {@code processo_raw} only;</li>
- *   <li>InfluxDB {@code jobs} (quotas, downsampling, alerts): READ on raw, ALL on processed, 1m and metrics;</li>
+ *   <li>InfluxDB {@code jobs} (quotas, downsampling, alerts): ALL on raw (READ for rollups, WRITE because InfluxQL
+ *       {@code DELETE} needs it: per-plan retention, issue 11), ALL on processed, 1m and metrics;</li>
  *   <li>InfluxDB {@code api} (telemetry read-back behind the tenant-enforcing API): READ on raw, processed, 1m;</li>
  *   <li>broker {@code ingest}: may subscribe to {@code $share/ingest/plc/+/+} ({@link MqttNames#ingestSharedSubscription()}) and receive {@code plc/#}; may
  *       publish nothing.</li>
@@ -41,7 +42,7 @@ public final class PlatformBootstrap {
     public static void ensureInfluxUsers(BucketAdmin buckets, Credential ingest, Credential jobs, Credential api) {
         buckets.ensureUser(ingest.username(), ingest.password(), Set.of(new Grant(SharedBuckets.RAW, Access.WRITE)));
         buckets.ensureUser(jobs.username(), jobs.password(), Set.of(
-                new Grant(SharedBuckets.RAW, Access.READ),
+                new Grant(SharedBuckets.RAW, Access.ALL), // issue 11: per-tenant retention DELETE needs WRITE
                 new Grant(SharedBuckets.PROCESSED, Access.ALL),
                 new Grant(SharedBuckets.ONE_MINUTE, Access.ALL),
                 new Grant(SharedBuckets.PLATFORM_METRICS, Access.ALL)));

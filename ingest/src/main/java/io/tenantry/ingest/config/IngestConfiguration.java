@@ -51,9 +51,9 @@ public class IngestConfiguration {
 
     /** The write port, authenticated as the ingest InfluxDB user (WRITE on the raw buckets). */
     @Bean
-    TimeSeriesWriter timeSeriesWriter(IngestProperties props) {
-        return new InfluxV1TimeSeriesWriter(new InfluxV1Client(props.influx().url(), props.influx().username(),
-                props.influx().password(), props.influx().timeout()));
+    TimeSeriesWriter timeSeriesWriter(IngestProperties props, DSLContext dsl) {
+        return new io.tenantry.directory.rollup.LateWriteRecorder(new InfluxV1TimeSeriesWriter(new InfluxV1Client(props.influx().url(), props.influx().username(),
+                props.influx().password(), props.influx().timeout())), dsl, java.time.Clock.systemUTC()); // issue 11: late-data ranges for rollups
     }
 
     /** Always allow until the quota issue implements the port. */

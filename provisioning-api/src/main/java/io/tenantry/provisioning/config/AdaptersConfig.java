@@ -43,4 +43,10 @@ public class AdaptersConfig {
     StoragePlacements storagePlacements(DSLContext dsl) {
         return new JooqStoragePlacements(dsl);
     }
+
+    /** Plan retention per tier for the telemetry read path (issue 11). */
+    @Bean
+    io.tenantry.directory.rollup.PlanRetentions planRetentions(DSLContext dsl) {
+        return new io.tenantry.directory.rollup.PlanRetentions(dsl);
+    }
 }

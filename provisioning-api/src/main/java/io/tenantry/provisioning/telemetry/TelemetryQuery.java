@@ -13,6 +13,8 @@ import io.tenantry.core.timeseries.QueryRejectedException;
 import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.core.timeseries.TenantMeasurements;
+import io.tenantry.core.timeseries.Rollups;
+import io.tenantry.directory.rollup.PlanRetentions;
 import io.tenantry.core.timeseries.TimeSeriesQuery;
 import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.device.Device;
@@ -69,18 +71,21 @@ public class TelemetryQuery {
     private final StoragePlacements placements;
     private final Devices devices;
     private final Clock clock;
+    private final PlanRetentions retentions;
 
     /**
      * @param timeSeries the query port, authenticated as the API's read-only service user
      * @param placements where each tenant's points live (the bucket a query reads)
+     * @param retentions the tenant's retention per tier (issue 11: nothing older is ever answered)
      */
     public TelemetryQuery(DSLContext dsl, TimeSeriesQuery timeSeries, StoragePlacements placements, Devices devices,
-                          Clock clock) {
+                          Clock clock, PlanRetentions retentions) {
         this.dsl = dsl;
         this.timeSeries = timeSeries;
         this.placements = placements;
         this.devices = devices;
         this.clock = clock;
+        this.retentions = retentions;
     }
 
     /**
@@ -98,9 +103,19 @@ public class TelemetryQuery {
      * @param tenantId the tenant's id (a plain UUID string in JSON, like every other endpoint)
      * @param deviceId the device's id (plain UUID string)
      * @param columns  field names in column order
+     * @param tier     the tier read: {@code raw}, {@code 10s} or {@code 1m} (issue 11; {@code auto} resolved)
      */
     public record Result(UUID tenantId, UUID deviceId, String plcId, String measurement, Instant from, Instant to,
-                         String aggregate, String interval, List<String> columns, List<TelemetryPoint> points) {
+                         String aggregate, String interval, List<String> columns, List<TelemetryPoint> points, String tier) {
+    }
+
+    /** Aggregates {@code tier=auto} can answer exactly from rollups (issue 11; docs/rollups.md). */
+    public static final Set<String> ROLLUP_AGGREGATES = Set.of("mean", "min", "max", "count", "last", "sum");
+
+    /** {@link #query(Actor, TenantId, DeviceId, String, String, String, String, String, String, Integer, String)} on the raw tier. */
+    public Result query(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields, String aggregate,
+                        String interval, String measurement, Integer limit) {
+        return query(actor, tenant, device, from, to, fields, aggregate, interval, measurement, limit, null);
     }
 
     /**
@@ -113,6 +128,12 @@ public class TelemetryQuery {
      * @param interval    InfluxQL duration, e.g. {@code 1m}
      * @param measurement default {@code telemetry}
      * @param limit       at most {@link #MAX_LIMIT} points (default 10,000)
+     * @param tier        {@code raw} (default), {@code 10s}, {@code 1m} (read that rollup tier; field names are the
+     *                    rollup names such as {@code temp_mean}, {@link Rollups}) or {@code auto}: with
+     *                    {@code aggregate} in {@link #ROLLUP_AGGREGATES}, named {@code fields} and an interval that
+     *                    is a multiple of a tier's resolution, the coarsest such tier whose retention covers
+     *                    {@code from}, answered exactly from its rollups (raw field names in and out); else raw.
+     *                    Every tier answers nothing older than the tenant's plan retention for it.
      * @throws InvalidInputException field by field ({@code telemetry:query.invalid}): times that are not RFC 3339 or
      *                               epoch ms or fall outside InfluxDB's range {@link #MIN_TIME}..{@link #MAX_TIME},
      *                               {@code from} after {@code to}, unknown aggregate, interval missing, malformed or
@@ -125,7 +146,7 @@ public class TelemetryQuery {
      * @throws io.tenantry.core.error.NotFoundException for another tenant's tenant or device
      */
     public Result query(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields, String aggregate,
-                        String interval, String measurement, Integer limit) {
+                        String interval, String measurement, Integer limit, String tier) {
         actor.requireVisible(tenant);
         Device d = devices.find(dsl, tenant, device);
         List<FieldError> errors = new ArrayList<>();
@@ -166,12 +187,36 @@ public class TelemetryQuery {
         } else if (measProblem != null) {
             errors.add(new FieldError("measurement", measProblem, measurement));
         }
+        boolean auto = "auto".equalsIgnoreCase(tier);
+        Rollups.Tier chosen = tier == null || tier.isBlank() || auto ? Rollups.Tier.RAW : Rollups.Tier.of(tier).orElse(null);
+        if (chosen == null) {
+            errors.add(new FieldError("tier", "must be one of raw, 10s, 1m, auto", tier));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid", errors);
         }
-        Bucket raw = placements.placementOf(tenant).raw();
-        String q = statement(raw, tenant, d.plcId().value(), meas, wanted, agg, interval, fromT, toT, lim);
-        List<TimeSeriesQuery.Series> results = run(raw, q, fields, measurement, aggregate, interval);
+        Instant now = clock.instant();
+        if (auto && agg != null && ROLLUP_AGGREGATES.contains(agg) && !wanted.isEmpty()) {
+            Duration iv = intervalLength(interval);
+            for (Rollups.Tier t : List.of(Rollups.Tier.ONE_MINUTE, Rollups.Tier.TEN_SECONDS)) {
+                if (iv.toNanos() % t.resolution().toNanos() == 0 && !fromT.isBefore(now.minus(retentions.retention(tenant, t)))) {
+                    chosen = t;
+                    break;
+                }
+            }
+        }
+        Bucket bucket = chosen.bucket(placements.placementOf(tenant));
+        // nothing older than the plan's retention for the tier, even before the retention job deleted it
+        Instant kept = now.minus(retentions.retention(tenant, chosen));
+        Instant effFrom = fromT.isBefore(kept) ? kept : fromT;
+        if (effFrom.isAfter(toT)) {
+            return new Result(tenant.value(), device.value(), d.plcId().value(), meas, fromT, toT, agg, interval,
+                    List.of(), List.of(), chosen.code());
+        }
+        String q = auto && chosen != Rollups.Tier.RAW
+                ? rollupStatement(bucket, tenant, d.plcId().value(), meas, wanted, agg, interval, effFrom, toT, lim)
+                : statement(bucket, tenant, d.plcId().value(), meas, wanted, agg, interval, effFrom, toT, lim);
+        List<TimeSeriesQuery.Series> results = run(bucket, q, fields, measurement, aggregate, interval);
         List<String> columns = new ArrayList<>();
         List<TelemetryPoint> points = new ArrayList<>();
         Set<String> hidden = PlatformTags.ALL;
@@ -196,7 +241,51 @@ public class TelemetryQuery {
             }
         }
         columns.removeAll(hidden);
-        return new Result(tenant.value(), device.value(), d.plcId().value(), meas, fromT, toT, agg, interval, columns, points);
+        return new Result(tenant.value(), device.value(), d.plcId().value(), meas, fromT, toT, agg, interval, columns, points,
+                chosen.code());
+    }
+
+    /**
+     * The InfluxQL answering a raw-field aggregate exactly from a rollup tier ({@code tier=auto}; names:
+     * {@link Rollups}): min → {@code min(f_min)}, max → {@code max(f_max)}, count → {@code sum(f_count)}, last →
+     * {@code last(f_last)}, mean → {@code sum(f_mean·f_count) / sum(f_count)} and sum → {@code sum(f_mean·f_count)}
+     * (a subquery, since InfluxQL has no arithmetic inside an aggregate). Same tenant and device conditions as
+     * {@link #statement}. Package-visible for the unit test.
+     *
+     * @param agg one of {@link #ROLLUP_AGGREGATES}; {@code wanted} not empty
+     */
+    static String rollupStatement(Bucket bucket, TenantId tenant, String plcId, String measurement, List<String> wanted,
+                                  String agg, String interval, Instant from, Instant to, int limit) {
+        String source = InfluxQL.ident(bucket.database()) + "." + InfluxQL.ident(bucket.retentionPolicy())
+                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), measurement));
+        String times = "time >= " + nanos(from) + " AND time <= " + nanos(to);
+        String where = " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
+                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(plcId) + " AND " + times;
+        String tail = " GROUP BY time(" + interval + ") fill(none) ORDER BY time ASC LIMIT " + limit;
+        List<String> parts = new ArrayList<>();
+        if (agg.equals("mean") || agg.equals("sum")) {
+            List<String> inner = new ArrayList<>();
+            for (int i = 0; i < wanted.size(); i++) {
+                String f = wanted.get(i);
+                inner.add(InfluxQL.ident(Rollups.field(f, "mean")) + " * " + InfluxQL.ident(Rollups.field(f, "count"))
+                        + " AS " + InfluxQL.ident("w" + i));
+                inner.add(InfluxQL.ident(Rollups.field(f, "count")) + " AS " + InfluxQL.ident("c" + i));
+                parts.add((agg.equals("mean") ? "sum(" + InfluxQL.ident("w" + i) + ") / sum(" + InfluxQL.ident("c" + i) + ")"
+                        : "sum(" + InfluxQL.ident("w" + i) + ")") + " AS " + InfluxQL.ident(f));
+            }
+            return "SELECT " + String.join(", ", parts) + " FROM (SELECT " + String.join(", ", inner) + " FROM " + source
+                    + where + ") WHERE " + times + tail;
+        }
+        for (String f : wanted) {
+            String call = switch (agg) {
+                case "min" -> "min(" + InfluxQL.ident(Rollups.field(f, "min")) + ")";
+                case "max" -> "max(" + InfluxQL.ident(Rollups.field(f, "max")) + ")";
+                case "count" -> "sum(" + InfluxQL.ident(Rollups.field(f, "count")) + ")";
+                default -> "last(" + InfluxQL.ident(Rollups.field(f, "last")) + ")";
+            };
+            parts.add(call + " AS " + InfluxQL.ident(f));
+        }
+        return "SELECT " + String.join(", ", parts) + " FROM " + source + where + tail;
     }
 
     /**

@@ -88,6 +88,9 @@ public final class IngestBenchmark {
         if (o.values().containsKey("fairness")) {
             return FairnessBenchmark.run(o);
         }
+        if (o.values().containsKey("rollups")) {
+            return RollupBenchmark.run(o); // issue 11
+        }
         BenchSession session = BenchSession.open(o);
         Map<String, String> env = session.env();
         int tenants = Integer.parseInt(o.get("tenants", "2"));

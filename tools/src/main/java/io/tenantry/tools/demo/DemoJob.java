@@ -261,6 +261,9 @@ public final class DemoJob {
         long deadLetters = deadLetters(env, tenantIds.values());
         // 4b. the query gateway (issue 13): both tenants' Grafana request shapes with their own credentials
         GatewayDemo.Result gw = GatewayDemo.runIfEnabled(o, repo, client, issuer, influx, tenantIds, slugs, devices);
+        RollupDemoCheck.Result rollups = RollupDemoCheck.run(o.get("quota", "http://127.0.0.1:18083"), client, devices.stream() // issue 11
+                .map(p -> new RollupDemoCheck.Device(p.username(), "/api/v1/tenants/" + p.tenantId() + "/devices/" + p.deviceId() + "/telemetry",
+                        issuer.mint("demo-viewer", p.tenantId(), List.of("viewer"), Duration.ofHours(1)))).toList(), Instant.parse(from), Instant.parse(to));
 
         // 5. summary
         long seconds = Math.round(Duration.between(started, Instant.now()).toMillis() / 1000.0);
@@ -274,6 +277,8 @@ public final class DemoJob {
         }
         System.out.printf(Locale.ROOT, "  rows read %,d; replay %.1f s (%,.0f rows/s); dead letters %d; cross-tenant points %d%n",
                 rowsRead, replayTime.toMillis() / 1000.0, rowsRead / Math.max(0.001, replayTime.toMillis() / 1000.0), deadLetters, crossTenant);
+        System.out.printf(Locale.ROOT, "  rollups (10 s, 1 m) vs raw through the API: %,d windows checked, %d mismatches %s; pass %s%n",
+                rollups.windowsChecked(), rollups.mismatches(), rollups.examples(), rollups.pass());
         System.out.println("  Swagger UI:        " + api + "/swagger-ui.html   (token: bin/tenantry token --role owner --tenant " + tenantIds.get("pro") + ")");
         System.out.println("  Ingest status:     " + o.get("ingest", "http://127.0.0.1:18081") + "/admin/ingest");
         System.out.println("  Telemetry example: " + api + "/api/v1/tenants/" + tenantIds.get("pro") + "/devices/" + devices.get(0).deviceId()
@@ -291,16 +296,16 @@ public final class DemoJob {
                             cred.get("secret").asString());
                 });
         boolean ok = pointsStored == expectedPoints && valuesStored == expectedValues && crossTenant == 0 && deadLetters == 0
-                && gw.crossTenantRows() == 0
+                && gw.crossTenantRows() == 0 && rollups.mismatches() == 0 && rollups.windowsChecked() > 0
                 && grafana.get("dashboard_queries_empty").equals(0) && grafana.get("dashboard_queries_foreign_plc_ids").equals(0);
         if (!ok) {
             System.out.printf(Locale.ROOT, "  MISMATCH: expected %d points and %d field values%n", expectedPoints, expectedValues);
         }
         System.out.printf(Locale.ROOT, "{\"tenants\":%d,\"devices\":%d,\"rows_read\":%d,\"points_stored\":%d,\"field_values_stored\":%d,"
                         + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"gateway_queries\":%d,\"gateway_cross_tenant_rows\":%d,"
-                        + "\"seconds\":%d%s}%n",
+                        + "\"seconds\":%d,\"rollup_windows_checked\":%d,\"rollup_mismatches\":%d%s}%n",
                 tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, gw.queries(),
-                gw.crossTenantRows(), seconds, GrafanaDemo.json(grafana));
+                gw.crossTenantRows(), seconds, rollups.windowsChecked(), rollups.mismatches(), GrafanaDemo.json(grafana));
         return ok ? 0 : 1;
     }
 

@@ -37,7 +37,7 @@ public class TelemetryController {
         this.telemetry = telemetry;
     }
 
-    @Operation(summary = "Read a device's telemetry (from, to: RFC 3339 or epoch ms; fields: comma list; aggregate+interval; format=json|csv)")
+    @Operation(summary = "Read a device's telemetry (from, to: RFC 3339 or epoch ms; fields: comma list; aggregate+interval; format=json|csv; tier=raw|10s|1m|auto)")
     @GetMapping("/api/v1/tenants/{tenantId}/devices/{deviceId}/telemetry")
     public Mono<ResponseEntity<?>> read(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId,
                                         @RequestParam(required = false) String from, @RequestParam(required = false) String to,
@@ -46,14 +46,15 @@ public class TelemetryController {
                                         @RequestParam(required = false) String interval,
                                         @RequestParam(required = false) String measurement,
                                         @RequestParam(required = false) Integer limit,
-                                        @RequestParam(required = false, defaultValue = "json") String format) {
+                                        @RequestParam(required = false, defaultValue = "json") String format,
+                                        @RequestParam(required = false) String tier) {
         if (!"json".equalsIgnoreCase(format) && !"csv".equalsIgnoreCase(format)) {
             return Mono.error(new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid",
                     List.of(new FieldError("format", "must be json or csv", format))));
         }
         return Blocking.call(() -> {
             TelemetryQuery.Result r = telemetry.query(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId), from, to,
-                    fields, aggregate, interval, measurement, limit);
+                    fields, aggregate, interval, measurement, limit, tier);
             if ("csv".equalsIgnoreCase(format)) {
                 return ResponseEntity.ok().contentType(new MediaType("text", "csv")).body(csv(r));
             }
