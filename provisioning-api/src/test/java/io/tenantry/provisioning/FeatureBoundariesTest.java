@@ -57,7 +57,9 @@ class FeatureBoundariesTest {
             // LegacyTelemetryMigrator reads the InfluxDB admin settings (ProvisioningProperties)
             Map.entry("telemetry", Set.of("device", "config")),
             Map.entry("broker", Set.of("tenant", "outbox", "config")),
-            Map.entry("admin", Set.of("audit", "broker")));
+            Map.entry("admin", Set.of("audit", "broker")),
+            // issue 16: a tenant's rejections (dead_letters), per device; implements device's DeviceRejections port
+            Map.entry("rejection", Set.of("tenant", "device")));
     /** jOOQ table class → the features that may touch it (the owner first). */
     static final Map<String, Set<String>> TABLES = Map.of(
             "Tenants", Set.of("tenant", "broker"),
@@ -66,7 +68,9 @@ class FeatureBoundariesTest {
             "Devices", Set.of("device", "broker", "tenant"),
             "MqttCredentials", Set.of("credential", "broker"),
             "Outbox", Set.of("outbox"),
-            "AuditEvents", Set.of("audit"));
+            "AuditEvents", Set.of("audit"),
+            // written by ingest; the API only reads it
+            "DeadLetters", Set.of("rejection"));
     static final String JOOQ_TABLES = "io.tenantry.db.jooq.tables";
     /** Shared infrastructure: anyone may use it, it has no internals to protect from the features. */
     static final Set<String> SHARED = Set.of("config", "support");

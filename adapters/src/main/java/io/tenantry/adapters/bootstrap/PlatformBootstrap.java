@@ -20,7 +20,7 @@ import java.util.Set;
  *   <li>InfluxDB {@code jobs} (quotas, downsampling, alerts): READ on raw, ALL on processed, 1m and metrics;</li>
  *   <li>InfluxDB {@code api} (telemetry read-back behind the tenant-enforcing API): READ on raw, processed, 1m;</li>
  *   <li>broker {@code ingest}: may subscribe to {@code $share/ingest/plc/+/+} ({@link MqttNames#ingestSharedSubscription()}) and receive {@code plc/#}; may
- *       publish nothing.</li>
+ *       publish only rejection notices, {@code plc/+/+/cmd/rejections} (issue 16; ingest's RejectionNotices).</li>
  * </ul>
  * Idempotent; provisioning-api runs it at start-up and the reconciler re-runs it.
  */
@@ -51,12 +51,16 @@ public final class PlatformBootstrap {
                 new Grant(SharedBuckets.ONE_MINUTE, Access.READ)));
     }
 
-    /** The ingest service's broker role: subscribe to the shared device topics and receive them; nothing else. */
+    /**
+     * The ingest service's broker role: subscribe to the shared device topics and receive them; publish a device's
+     * rejection notices ({@code plc/+/+/cmd/rejections}, issue 16); nothing else.
+     */
     public static List<AclRule> ingestAcls() {
         return List.of(
                 AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, MqttNames.ingestSharedSubscription()),
                 AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, MqttNames.TELEMETRY_TOPIC_FILTER),
-                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, "plc/#"));
+                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, "plc/#"),
+                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_SEND, MqttNames.TELEMETRY_TOPIC_FILTER + "/cmd/rejections"));
     }
 
     /**
