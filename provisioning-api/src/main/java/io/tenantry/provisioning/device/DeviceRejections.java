@@ -19,6 +19,7 @@ public interface DeviceRejections {
      * @param lastRejectedAt the newest one (UTC), or null
      * @param lastReason     its reason code, or null
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "DeviceRejectionCounters", description = "What ingest refused from the device")
     record Counters(long messages24h, long elements24h, long messages, OffsetDateTime lastRejectedAt, String lastReason) {
         /** No rejection kept. */
         public static Counters none() {

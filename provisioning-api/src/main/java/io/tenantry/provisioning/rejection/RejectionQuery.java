@@ -86,6 +86,7 @@ public class RejectionQuery implements DeviceRejections {
      * @param payloadEncoding  {@code utf-8} or {@code base64}
      * @param payloadTruncated whether the sample is shorter than the payload
      */
+    @io.swagger.v3.oas.annotations.media.Schema(description = "One rejected MQTT message")
     public record Rejection(long id, OffsetDateTime receivedAt, String plcId, String topic, String reason, String detail,
                             int elementsRejected, int elementsTotal, int payloadBytes, String payloadSample,
                             String payloadEncoding, boolean payloadTruncated) {
@@ -95,6 +96,7 @@ public class RejectionQuery implements DeviceRejections {
      * @param count    messages rejected for this reason in the window
      * @param elements elements rejected for this reason in the window
      */
+    @io.swagger.v3.oas.annotations.media.Schema(description = "Rejections of one reason")
     public record ReasonCount(long count, long elements) {
     }
 
@@ -105,6 +107,7 @@ public class RejectionQuery implements DeviceRejections {
      * @param byReason counts per reason code over the same filters
      * @param items    newest first, at most {@code limit}
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RejectionPage", description = "Rejections of the tenant's devices with counts by reason")
     public record Page(UUID tenantId, UUID deviceId, String reason, Instant from, Instant to, long total,
                        Map<String, ReasonCount> byReason, List<Rejection> items) {
     }

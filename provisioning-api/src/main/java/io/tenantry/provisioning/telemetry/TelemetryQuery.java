@@ -89,6 +89,7 @@ public class TelemetryQuery {
      * @param time   timestamp, nanoseconds precision
      * @param fields field name → value (Double, Long, Boolean or String); aggregated queries give one value per field
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TelemetryPoint", description = "One stored point")
     public record TelemetryPoint(Instant time, Map<String, Object> fields) {
     }
 
@@ -99,6 +100,7 @@ public class TelemetryQuery {
      * @param deviceId the device's id (plain UUID string)
      * @param columns  field names in column order
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TelemetryResult", description = "A device's points in a time window")
     public record Result(UUID tenantId, UUID deviceId, String plcId, String measurement, Instant from, Instant to,
                          String aggregate, String interval, List<String> columns, List<TelemetryPoint> points) {
     }
@@ -228,6 +230,73 @@ public class TelemetryQuery {
                 + " AND time >= " + nanos(from) + " AND time <= " + nanos(to)
                 + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
                 + " ORDER BY time ASC LIMIT " + limit;
+    }
+
+    /** How many newest points {@link #latest} looks at to find every field's latest value. */
+    public static final int LATEST_SCAN = 1000;
+
+    /**
+     * A field's newest value.
+     *
+     * @param value the value as stored (number, boolean or string)
+     * @param time  the time of the point it came from
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "LatestValue", description = "A field's newest value and its time")
+    public record LatestValue(Object value, Instant time) {
+    }
+
+    /**
+     * The device's latest values (issue 16: {@code limit=1} gives the oldest point of the window).
+     *
+     * @param lastTime the newest point's time, or null when the device has no data
+     * @param fields   field → its newest value among the newest {@link #LATEST_SCAN} points
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "LatestTelemetry", description = "The device's latest value per field")
+    public record Latest(UUID tenantId, UUID deviceId, String plcId, String measurement, Instant lastTime,
+                         Map<String, LatestValue> fields) {
+    }
+
+    /**
+     * The latest value of every field of the device: the newest {@link #LATEST_SCAN} points of its measurement over
+     * the whole retention, newest first; a field that appears in none of them is left out.
+     *
+     * @throws InvalidInputException {@code telemetry:query.invalid} for a bad measurement name
+     * @throws io.tenantry.core.error.UnavailableException {@code telemetry:influx.unavailable}
+     * @throws io.tenantry.core.error.NotFoundException for another tenant's tenant or device
+     */
+    public Latest latest(Actor actor, TenantId tenant, DeviceId device, String measurement) {
+        actor.requireVisible(tenant);
+        Device d = devices.find(dsl, tenant, device);
+        String meas = measurement == null || measurement.isBlank() ? DEFAULT_MEASUREMENT : measurement;
+        String measProblem = LineProtocol.nameProblem(meas, LineProtocol.NameKind.FIELD_KEY);
+        if (meas.length() > MAX_NAME || !TextRules.isPrintable(meas) || measProblem != null) {
+            throw new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid",
+                    List.of(new FieldError("measurement", measProblem != null ? measProblem
+                            : "must be 1 to " + MAX_NAME + " characters and " + TextRules.MESSAGE, measurement)));
+        }
+        Bucket raw = placements.placementOf(tenant).raw();
+        String q = "SELECT *::field FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
+                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), meas))
+                + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
+                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId().value())
+                + " ORDER BY time DESC LIMIT " + LATEST_SCAN;
+        Map<String, LatestValue> latest = new java.util.TreeMap<>();
+        Instant newest = null;
+        Set<String> hidden = PlatformTags.ALL;
+        for (TimeSeriesQuery.Series s : run(raw, q, null, measurement, null, null)) {
+            List<String> cols = s.columns();
+            for (List<Object> row : s.rows()) {
+                long ns = ((Number) row.get(0)).longValue();
+                Instant t = Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
+                for (int i = 1; i < row.size() && i < cols.size(); i++) {
+                    if (row.get(i) != null && !hidden.contains(cols.get(i)) && !latest.containsKey(cols.get(i))) {
+                        latest.put(cols.get(i), new LatestValue(row.get(i), t));
+                        newest = newest == null || t.isAfter(newest) ? t : newest;
+                    }
+                }
+            }
+        }
+        return new Latest(tenant.value(), device.value(), d.plcId().value(), meas, newest, latest);
     }
 
     /**

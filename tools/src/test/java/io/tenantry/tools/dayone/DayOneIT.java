@@ -135,6 +135,15 @@ class DayOneIT {
         assertThat(points.get(2).path("fields").path("temp").isNumber()).isTrue();
         assertThat(points.get(2).path("fields").has("pressure")).isFalse();
 
+        // the latest value per field, each with its own time (the newest row has no pressure)
+        JsonNode latest = get(ownerA, "/api/v1/tenants/" + a + "/devices/" + device + "/telemetry/latest", 200);
+        assertThat(latest.path("fields").path("temp").path("value").asDouble()).isEqualTo(22.5);
+        assertThat(Instant.parse(latest.path("fields").path("temp").path("time").asString())).isEqualTo(t0.plusSeconds(120));
+        assertThat(latest.path("fields").path("pressure").path("value").asDouble()).isEqualTo(8.0);
+        assertThat(Instant.parse(latest.path("fields").path("pressure").path("time").asString())).isEqualTo(t0.plusSeconds(60));
+        assertThat(Instant.parse(latest.path("lastTime").asString())).isEqualTo(t0.plusSeconds(120));
+        get(ownerB, "/api/v1/tenants/" + a + "/devices/" + device + "/telemetry/latest", 404);
+
         // the refused element, in the tenant's rejection API and on the device
         JsonNode page = get(ownerA, "/api/v1/tenants/" + a + "/rejections?device=" + device, 200);
         assertThat(page.path("total").asLong()).isEqualTo(1);
