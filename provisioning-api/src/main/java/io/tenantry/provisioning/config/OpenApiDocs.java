@@ -286,6 +286,25 @@ public class OpenApiDocs {
             Map.entry("device", Doc.of("Only this device (its id); another tenant's device answers 404")),
             Map.entry("reason", Doc.of("Only this reason code (see the Rejection schema)", "wrong_type")));
 
+    private static final java.util.regex.Pattern PLACEHOLDER =
+            java.util.regex.Pattern.compile("(?<![`\\w])([^\\s`(]*<[a-zA-Z_]+>[^\\s`,;).]*)");
+
+    /**
+     * Descriptions are CommonMark: a placeholder such as {@code plc/<slug>/<plc_id>} would be read as an HTML tag and
+     * vanish in Swagger UI, so such words are set as code.
+     */
+    static String md(String s) {
+        if (s == null) {
+            return null;
+        }
+        String[] parts = s.split("`", -1);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) { // odd parts are already code
+            out.append(i == 0 ? "" : "`").append(i % 2 == 0 ? PLACEHOLDER.matcher(parts[i]).replaceAll("`$1`") : parts[i]);
+        }
+        return out.toString();
+    }
+
     @Bean
     OpenApiCustomizer tenantryOpenApiDocs() {
         return this::customize;
@@ -293,7 +312,7 @@ public class OpenApiDocs {
 
     /** Applies the tables to the generated document (public for the unit test of the tables). */
     public void customize(OpenAPI api) {
-        api.setTags(new ArrayList<>(TAGS.values()));
+        api.setTags(TAGS.values().stream().map(t -> new Tag().name(t.getName()).description(md(t.getDescription()))).toList());
         if (api.getComponents().getSecuritySchemes() != null && api.getComponents().getSecuritySchemes().get("bearer") != null) {
             api.getComponents().getSecuritySchemes().get("bearer").description("A JWT in the Authorization header: "
                     + "'Bearer <token>'. Claims: roles (platform_admin, or owner/staff/viewer), tenant_id for tenant roles, "
@@ -308,7 +327,7 @@ public class OpenApiDocs {
                 if (op != null) {
                     o.setTags(List.of(op.tag()));
                     o.setOperationId(op.id());
-                    o.setDescription(op.description());
+                    o.setDescription(md(op.description()));
                     if (o.getSummary() == null || o.getSummary().isBlank()) {
                         int dot = op.description().indexOf(". ");
                         o.setSummary(dot < 0 ? op.description() : op.description().substring(0, dot));
@@ -319,7 +338,7 @@ public class OpenApiDocs {
                     for (Parameter param : o.getParameters()) {
                         Doc d = PARAMETERS.get(param.getName());
                         if (d != null && (param.getDescription() == null || param.getDescription().isBlank())) {
-                            param.setDescription(d.description());
+                            param.setDescription(md(d.description()));
                         }
                         if (d != null) {
                             apply(param.getSchema(), d, false);
@@ -354,7 +373,7 @@ public class OpenApiDocs {
             return;
         }
         if (description && (schema.getDescription() == null || schema.getDescription().isBlank())) {
-            schema.setDescription(d.description());
+            schema.setDescription(md(d.description()));
         }
         if (d.allowed() != null && (schema.getEnum() == null || schema.getEnum().isEmpty()) && schema.getItems() == null) {
             schema.setEnum(new ArrayList<>(d.allowed()));
@@ -393,7 +412,7 @@ public class OpenApiDocs {
             String text = e.substring(4);
             ApiResponse r = rs.get(code);
             if (r == null) {
-                r = new ApiResponse().description("Problem (RFC 9457), errorCode: " + text)
+                r = new ApiResponse().description(md("Problem (RFC 9457), errorCode: " + text))
                         .content(new Content().addMediaType("application/problem+json",
                                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
                 rs.addApiResponse(code, r);
