@@ -174,12 +174,16 @@ public class OpenApiDocs {
                     "type", Doc.oneOf("Device type", DEVICE_TYPES, "modbus_tcp"),
                     "tags", Doc.of("Tags stored on every point of the device", Map.of("line", "L1")),
                     "active", Doc.of("Whether its MQTT login is enabled"),
-                    "lastSeenAt", Doc.of("When ingest last stored data from it (RFC 3339, UTC); null when never"),
+                    "lastSeenAt", Doc.of("Reserved: not maintained yet (null); see activity.lastPointAt for the newest stored point"),
                     "firmwareVersion", Doc.of("Firmware version as last set; null when unknown"),
                     "mqtt", Doc.of("The device's MQTT identity"),
                     "createdAt", Doc.of("When it was created (RFC 3339, UTC)"),
                     "updatedAt", Doc.of("When it last changed (RFC 3339, UTC)"),
-                    "rejections", Doc.of("Counters of data ingest refused from it (GET only; null in create/update answers)"))),
+                    "rejections", Doc.of("Counters of data ingest refused from it (GET only; null in create/update answers)"),
+                    "activity", Doc.of("Its recent data as stored (GET of one device only; null in lists, in create/update answers, and while InfluxDB is unreachable)"))),
+            Map.entry("DeviceActivity", props(
+                    "lastPointAt", Doc.of("Sample time of the newest stored point (RFC 3339, UTC); null when none"),
+                    "fieldValues24h", Doc.of("Field values stored with a sample time in the last 24 hours (summed over its fields)", 2880))),
             Map.entry("Mqtt", props(
                     "username", Doc.of("MQTT username (and client id) once a credential was issued; null before", "t_acme.press-01"),
                     "topic", Doc.of("The one topic the device may publish on", "plc/acme/press-01"))),

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -44,7 +45,7 @@ import java.util.regex.Pattern;
  * is the API's read-only service user, never handed to tenants.
  */
 @Service
-public class TelemetryQuery {
+public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceActivity {
     /** Aggregates InfluxQL offers that make sense per field over a time bucket. */
     public static final Set<String> AGGREGATES = Set.of("mean", "min", "max", "sum", "count", "first", "last", "median", "stddev", "spread");
     private static final Pattern INTERVAL = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h|d|w)");
@@ -297,6 +298,43 @@ public class TelemetryQuery {
             }
         }
         return new Latest(tenant.value(), device.value(), d.plcId().value(), meas, newest, latest);
+    }
+
+    /**
+     * {@inheritDoc} Two statements on the tenant's raw bucket: the newest point ({@code ORDER BY time DESC LIMIT 1})
+     * and {@code count(*)} over the last 24 h (summed over the fields). Any store failure gives empty.
+     */
+    @Override
+    public Optional<Activity> activity(Device d) {
+        try {
+            TenantId tenant = d.tenantId();
+            Bucket raw = placements.placementOf(tenant).raw();
+            String from = " FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
+                    + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), DEFAULT_MEASUREMENT))
+                    + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
+                    + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId().value());
+            Instant last = null;
+            for (TimeSeriesQuery.Series s : timeSeries.query(raw, "SELECT *::field" + from + " ORDER BY time DESC LIMIT 1")) {
+                for (List<Object> row : s.rows()) {
+                    long ns = ((Number) row.get(0)).longValue();
+                    last = Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
+                }
+            }
+            long values = 0;
+            long since = nanos(clock.instant().minus(Duration.ofHours(24)));
+            for (TimeSeriesQuery.Series s : timeSeries.query(raw, "SELECT count(*)" + from + " AND time >= " + since)) {
+                for (List<Object> row : s.rows()) {
+                    for (int i = 1; i < row.size(); i++) {
+                        if (row.get(i) instanceof Number n) {
+                            values += n.longValue();
+                        }
+                    }
+                }
+            }
+            return Optional.of(new Activity(last, values));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -68,7 +68,32 @@ class DayOneIT {
     static void stop() throws Exception {
         if (startedHere && root != null) {
             run(root, Duration.ofMinutes(2), Map.of(), "bin/tenantry", "stop");
+            dropIngestSession();
         }
+    }
+
+    /**
+     * The stopped ingest service leaves its persistent session with the shared subscription {@code $share/ingest/...}
+     * in the running broker, which would keep taking its share of every later device message (ingest ITs on the same
+     * stack would miss them). A clean start with session expiry 0 under its client id ends that session.
+     */
+    static void dropIngestSession() throws Exception {
+        Path state = Path.of(System.getenv().getOrDefault("TENANTRY_STATE_DIR", root.resolve(".stack").toString()));
+        java.util.Properties env = new java.util.Properties();
+        try (var r = Files.newBufferedReader(state.resolve("stack.env"))) {
+            env.load(r);
+        }
+        String clientId = System.getenv().getOrDefault("TENANTRY_INGEST_CLIENT_ID", "ingest-1");
+        var client = new org.eclipse.paho.mqttv5.client.MqttClient(env.getProperty("TENANTRY_MQTT_URL"), clientId,
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var o = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        o.setUserName(env.getProperty("TENANTRY_INGEST_MQTT_USER"));
+        o.setPassword(env.getProperty("TENANTRY_INGEST_MQTT_PASSWORD").getBytes(StandardCharsets.UTF_8));
+        o.setCleanStart(true);
+        o.setSessionExpiryInterval(0L);
+        client.connect(o);
+        client.disconnect();
+        client.close();
     }
 
     @Test
@@ -156,8 +181,12 @@ class DayOneIT {
         assertThat(get(ownerA, "/api/v1/tenants/" + a + "/rejections?reason=wrong_type", 200).path("total").asLong()).isZero();
         JsonNode bad = get(ownerA, "/api/v1/tenants/" + a + "/rejections?reason=nope&from=yesterday", 400);
         assertThat(bad.toString()).contains("reason").contains("from");
-        assertThat(get(ownerA, "/api/v1/tenants/" + a + "/devices/" + device, 200).path("rejections").path("messages24h").asLong())
-                .isEqualTo(1);
+        JsonNode deviceView = get(ownerA, "/api/v1/tenants/" + a + "/devices/" + device, 200);
+        assertThat(deviceView.path("rejections").path("messages24h").asLong()).isEqualTo(1);
+        assertThat(deviceView.path("rejections").path("lastReason").asString()).isEqualTo("expired_timestamp");
+        // device status: the newest stored point and the field values of the last 24 h (2 temp + 2 pressure)
+        assertThat(Instant.parse(deviceView.path("activity").path("lastPointAt").asString())).isEqualTo(t0.plusSeconds(120));
+        assertThat(deviceView.path("activity").path("fieldValues24h").asLong()).isEqualTo(4);
         String viewerA = issuer.mint("dayone-viewer-a", a, List.of("viewer"), Duration.ofMinutes(5));
         assertThat(get(viewerA, "/api/v1/tenants/" + a + "/rejections", 200).path("total").asLong()).isEqualTo(1);
 

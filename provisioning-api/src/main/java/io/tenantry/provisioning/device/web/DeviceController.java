@@ -7,6 +7,7 @@ import io.tenantry.core.id.TenantId;
 import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.device.Device;
 import io.tenantry.provisioning.device.DeviceManagement;
+import io.tenantry.provisioning.device.DeviceActivity;
 import io.tenantry.provisioning.device.DeviceRejections;
 import io.tenantry.web.Blocking;
 import io.tenantry.web.RequestIds;
@@ -40,10 +41,12 @@ import java.util.UUID;
 public class DeviceController {
     private final DeviceManagement devices;
     private final DeviceRejections rejections;
+    private final DeviceActivity activity;
 
-    public DeviceController(DeviceManagement devices, DeviceRejections rejections) {
+    public DeviceController(DeviceManagement devices, DeviceRejections rejections, DeviceActivity activity) {
         this.devices = devices;
         this.rejections = rejections;
+        this.activity = activity;
     }
 
     /** Body of {@code POST /devices}. */
@@ -64,15 +67,19 @@ public class DeviceController {
      */
     public record DeviceView(UUID id, UUID tenantId, String plcId, String type, Map<String, String> tags, boolean active,
                              OffsetDateTime lastSeenAt, String firmwareVersion, Mqtt mqtt, OffsetDateTime createdAt,
-                             OffsetDateTime updatedAt, DeviceRejections.Counters rejections) {
+                             OffsetDateTime updatedAt, DeviceRejections.Counters rejections, DeviceActivity.Activity activity) {
         static DeviceView of(Device d) {
             return of(d, (DeviceRejections.Counters) null);
         }
 
         static DeviceView of(Device d, DeviceRejections.Counters rejections) {
+            return of(d, rejections, null);
+        }
+
+        static DeviceView of(Device d, DeviceRejections.Counters rejections, DeviceActivity.Activity activity) {
             return new DeviceView(d.id().value(), d.tenantId().value(), d.plcId().value(), d.type(), d.tags(), d.active(),
                     d.lastSeenAt(), d.firmwareVersion(), new Mqtt(d.mqttUsername(), d.mqttTopic()), d.createdAt(), d.updatedAt(),
-                    rejections);
+                    rejections, activity);
         }
 
         static DeviceView of(Device d, java.util.Map<String, DeviceRejections.Counters> byTopic) {
@@ -105,7 +112,8 @@ public class DeviceController {
     public Mono<DeviceView> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId) {
         return Blocking.call(() -> {
             Device d = devices.get(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId));
-            return DeviceView.of(d, rejections.byTopic(TenantId.of(tenantId)));
+            var counters = rejections.byTopic(TenantId.of(tenantId)).getOrDefault(d.mqttTopic(), DeviceRejections.Counters.none());
+            return DeviceView.of(d, counters, activity.activity(d).orElse(null));
         });
     }
 
