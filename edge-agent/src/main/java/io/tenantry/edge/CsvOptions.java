@@ -36,6 +36,9 @@ import java.util.List;
  *                        without {@code ts}); pass e.g. the last run's seq + 1. CLI {@code --seq-start}
  * @param timestampOutput how {@code ts} is written; default {@link TimestampOutput#RFC3339}. CLI {@code --ts-output}
  * @param limit           stop after this many valid rows; 0 (default) = all. CLI {@code --limit}
+ * @param nonNumeric      what to do with a non-numeric cell ({@code n/a}) in a numeric column; default
+ *                        {@link CsvTelemetryReader.NonNumeric#SKIP_CELL} (see {@link CsvTelemetryReader}). CLI
+ *                        {@code --non-numeric skip-cell|send-as-text|skip-row}
  */
 public record CsvOptions(
         Path file,
@@ -51,7 +54,8 @@ public record CsvOptions(
         int maxMessageBytes,
         long seqStart,
         TimestampOutput timestampOutput,
-        long limit) {
+        long limit,
+        CsvTelemetryReader.NonNumeric nonNumeric) {
 
     /**
      * Applies defaults and validates.
@@ -85,6 +89,7 @@ public record CsvOptions(
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, got " + limit);
         }
+        nonNumeric = nonNumeric == null ? CsvTelemetryReader.NonNumeric.SKIP_CELL : nonNumeric;
     }
 
     /** The timestamp parser these options describe. */
@@ -133,6 +138,10 @@ public record CsvOptions(
         private TimestampOutput timestampOutput;
         @Option(names = "--limit", paramLabel = "N", description = "Stop after N valid rows (default: all).")
         private long limit;
+        @Option(names = "--non-numeric", paramLabel = "POLICY", converter = NonNumericConverter.class,
+                description = "A non-numeric cell (n/a, hot) in a numeric column: skip-cell (default; the row's other values "
+                        + "are sent), send-as-text (in field <column>_text), skip-row.")
+        private CsvTelemetryReader.NonNumeric nonNumeric;
 
         Builder() {
         }
@@ -151,11 +160,24 @@ public record CsvOptions(
         public Builder seqStart(long v) { seqStart = v; return this; }
         public Builder timestampOutput(TimestampOutput v) { timestampOutput = v; return this; }
         public Builder limit(long v) { limit = v; return this; }
+        public Builder nonNumeric(CsvTelemetryReader.NonNumeric v) { nonNumeric = v; return this; }
 
         /** @throws IllegalArgumentException when a component is invalid (see {@link CsvOptions}) */
         public CsvOptions build() {
             return new CsvOptions(file, separator, timestampColumn, timestampFormat, zone, fields, exclude, speed,
-                    rebaseToNow, batchSize, maxMessageBytes, seqStart, timestampOutput, limit);
+                    rebaseToNow, batchSize, maxMessageBytes, seqStart, timestampOutput, limit, nonNumeric);
+        }
+    }
+
+    /** picocli converter of {@code --non-numeric}. */
+    static final class NonNumericConverter implements picocli.CommandLine.ITypeConverter<CsvTelemetryReader.NonNumeric> {
+        @Override
+        public CsvTelemetryReader.NonNumeric convert(String value) {
+            try {
+                return CsvTelemetryReader.NonNumeric.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -42,6 +42,16 @@ import java.util.regex.Pattern;
  * than the header ({@value #SKIP_COLUMN_COUNT}), an empty or unparsable timestamp ({@value #SKIP_BAD_TIMESTAMP}),
  * or no non-empty field cell ({@value #SKIP_NO_FIELDS}).
  * <p>
+ * Column types (issue 16): a field is stored with the type of its first value and InfluxDB refuses every later point
+ * with another type, so one {@code n/a} must not turn a numeric column into a string field. A column is
+ * <em>numeric</em> when, among its non-empty cells in the first {@value #LOOKAHEAD_ROWS} rows, there are numbers and
+ * at least as many as texts ({@code true}/{@code false} count for neither); with no cells there, its first non-empty
+ * cell later decides. A <em>text</em> column sends every cell as text, numbers too.
+ * A non-numeric cell in a numeric column ({@code n/a}, {@code hot}, {@code NaN}, {@code true}) is handled by
+ * {@link NonNumeric}: skipped (default; the row's other values are sent), sent as text in field
+ * {@code <column>_text}, or the whole row skipped ({@value #SKIP_NON_NUMERIC}). Such cells are counted per column
+ * ({@link #nonNumericCells()}) and reported to the skip handler with reason {@value #CELL_NON_NUMERIC}.
+ * <p>
  * Not thread-safe: one reader per replay.
  */
 public final class CsvTelemetryReader implements Closeable {
@@ -51,6 +61,49 @@ public final class CsvTelemetryReader implements Closeable {
     public static final String SKIP_BAD_TIMESTAMP = "bad_timestamp";
     /** Skip reason: every field cell of the row is empty. */
     public static final String SKIP_NO_FIELDS = "no_fields";
+    /** Skip reason ({@link NonNumeric#SKIP_ROW}): a numeric column holds a non-numeric cell. */
+    public static final String SKIP_NON_NUMERIC = "non_numeric";
+    /** Reason given to the skip handler for one non-numeric cell that was skipped or sent as text. */
+    public static final String CELL_NON_NUMERIC = "non_numeric_cell";
+    /** Rows read ahead to decide which columns are numeric. */
+    public static final int LOOKAHEAD_ROWS = 1000;
+
+    /** What happens to a non-numeric cell in a numeric column (CLI {@code --non-numeric}). */
+    public enum NonNumeric {
+        /** Leave the cell out; the row's other values are sent (default). */
+        SKIP_CELL("skip-cell"),
+        /** Send the cell's text in a separate string field {@code <column>_text}; the numeric field stays numeric. */
+        SEND_AS_TEXT("send-as-text"),
+        /** Skip the whole row (counted under {@value #SKIP_NON_NUMERIC}). */
+        SKIP_ROW("skip-row");
+
+        private final String option;
+
+        NonNumeric(String option) {
+            this.option = option;
+        }
+
+        /** The command-line spelling, e.g. {@code skip-cell}. */
+        public String option() {
+            return option;
+        }
+
+        /** @throws IllegalArgumentException for anything but skip-cell, send-as-text, skip-row */
+        public static NonNumeric parse(String s) {
+            for (NonNumeric n : values()) {
+                if (n.option.equalsIgnoreCase(s) || n.name().equalsIgnoreCase(s)) {
+                    return n;
+                }
+            }
+            throw new IllegalArgumentException("--non-numeric must be skip-cell, send-as-text or skip-row, not '" + s + "'");
+        }
+    }
+
+    private enum Kind { UNDECIDED, NUMERIC, TEXT }
+
+    /** A record read ahead, with the line it started on. */
+    private record Ahead(CSVRecord rec, long line) {
+    }
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
@@ -69,6 +122,11 @@ public final class CsvTelemetryReader implements Closeable {
     private final TimestampParser timestamps;
     private final SkipHandler skipHandler;
     private final Map<String, Long> skipped = new TreeMap<>();
+    private final NonNumeric nonNumeric;
+    private final Kind[] kinds;
+    private final java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
+    private final Map<String, Long> nonNumericCells = new TreeMap<>();
+    private RuntimeException lookaheadFailure;
     private long rowsRead;
     private long nextLine = 2;
 
@@ -103,6 +161,33 @@ public final class CsvTelemetryReader implements Closeable {
     public CsvTelemetryReader(Reader reader, String separator, String timestampColumn, TimestampParser timestamps,
                               Collection<String> fields, Collection<String> exclude, SkipHandler skipHandler,
                               String source) throws IOException {
+        this(reader, separator, timestampColumn, timestamps, fields, exclude, skipHandler, source, NonNumeric.SKIP_CELL);
+    }
+
+    /**
+     * Like {@link #open}, with the policy for non-numeric cells in numeric columns (see the class comment).
+     */
+    public static CsvTelemetryReader open(Path csv, String separator, String timestampColumn, TimestampParser timestamps,
+                                          Collection<String> fields, Collection<String> exclude, SkipHandler skipHandler,
+                                          NonNumeric nonNumeric) throws IOException {
+        Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+        try {
+            return new CsvTelemetryReader(r, separator, timestampColumn, timestamps, fields, exclude, skipHandler,
+                    csv.toString(), nonNumeric);
+        } catch (RuntimeException | IOException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #open(Path, String, String, TimestampParser, Collection, Collection, SkipHandler, NonNumeric)} on
+     * an already open reader; reads up to {@value #LOOKAHEAD_ROWS} rows ahead to type the columns.
+     */
+    public CsvTelemetryReader(Reader reader, String separator, String timestampColumn, TimestampParser timestamps,
+                              Collection<String> fields, Collection<String> exclude, SkipHandler skipHandler,
+                              String source, NonNumeric nonNumeric) throws IOException {
+        this.nonNumeric = nonNumeric == null ? NonNumeric.SKIP_CELL : nonNumeric;
         if (separator == null || separator.isEmpty()) {
             throw new IllegalArgumentException("separator is empty");
         }
@@ -160,6 +245,60 @@ public final class CsvTelemetryReader implements Closeable {
         }
         this.fieldNames = List.copyOf(wanted);
         this.fieldIndexes = wanted.stream().mapToInt(header::indexOf).toArray();
+        this.kinds = new Kind[fieldIndexes.length];
+        java.util.Arrays.fill(kinds, Kind.UNDECIDED);
+        try {
+            while (ahead.size() < LOOKAHEAD_ROWS && records.hasNext()) {
+                CSVRecord rec = records.next();
+                ahead.add(new Ahead(rec, nextLine));
+                nextLine = parser.getCurrentLineNumber() + 1;
+            }
+        } catch (IllegalStateException | UncheckedIOException e) { // malformed quoting or I/O in the look-ahead: next() reports it there
+            lookaheadFailure = e;
+        }
+        long[] numbers = new long[fieldIndexes.length];
+        long[] texts = new long[fieldIndexes.length];
+        for (Ahead a : ahead) {
+            if (a.rec().size() != header.size()) {
+                continue;
+            }
+            for (int k = 0; k < fieldIndexes.length; k++) {
+                Object v = cellValue(a.rec().get(fieldIndexes[k]));
+                if (v instanceof Double) {
+                    numbers[k]++;
+                } else if (v instanceof String) {
+                    texts[k]++;
+                }
+            }
+        }
+        for (int k = 0; k < fieldIndexes.length; k++) { // the majority of the look-ahead types the column
+            if (numbers[k] > 0 && numbers[k] >= texts[k]) {
+                kinds[k] = Kind.NUMERIC;
+            } else if (texts[k] > 0) {
+                kinds[k] = Kind.TEXT;
+            }
+        }
+    }
+
+    /** The columns typed numeric so far (see the class comment), in {@link #fieldNames()} order. */
+    public List<String> numericColumns() {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < kinds.length; k++) {
+            if (kinds[k] == Kind.NUMERIC) {
+                out.add(fieldNames.get(k));
+            }
+        }
+        return out;
+    }
+
+    /** Non-numeric cells met in numeric columns so far: column to count (sorted); whatever the policy did with them. */
+    public Map<String, Long> nonNumericCells() {
+        return Collections.unmodifiableMap(nonNumericCells);
+    }
+
+    /** The policy for non-numeric cells in numeric columns. */
+    public NonNumeric nonNumeric() {
+        return nonNumeric;
     }
 
     /** The header names, in file order. */
@@ -196,19 +335,31 @@ public final class CsvTelemetryReader implements Closeable {
     public TelemetryRow next() {
         while (true) {
             CSVRecord rec;
+            long line;
             try {
-                if (!records.hasNext()) {
+                long startLine;
+                if (!ahead.isEmpty()) {
+                    Ahead a = ahead.poll();
+                    rec = a.rec();
+                    startLine = a.line();
+                } else if (lookaheadFailure != null) {
+                    RuntimeException e = lookaheadFailure;
+                    lookaheadFailure = null;
+                    throw e;
+                } else if (!records.hasNext()) {
                     return null;
+                } else {
+                    rec = records.next();
+                    startLine = nextLine;
+                    nextLine = parser.getCurrentLineNumber() + 1;
                 }
-                rec = records.next();
+                line = startLine;
             } catch (UncheckedIOException e) {
                 throw e;
             } catch (IllegalStateException e) { // commons-csv wraps IOExceptions (and malformed quoting)
                 throw new UncheckedIOException(new IOException(e.getMessage(), e));
             }
             rowsRead++;
-            long line = nextLine;
-            nextLine = parser.getCurrentLineNumber() + 1;
             if (rec.size() != header.size()) {
                 skip(line, SKIP_COLUMN_COUNT, rec.size() + " cells, header has " + header.size());
                 continue;
@@ -221,11 +372,43 @@ public final class CsvTelemetryReader implements Closeable {
                 continue;
             }
             Map<String, Object> values = new LinkedHashMap<>();
-            for (int k = 0; k < fieldIndexes.length; k++) {
-                Object v = cellValue(rec.get(fieldIndexes[k]));
-                if (v != null) {
-                    values.put(fieldNames.get(k), v);
+            boolean skipRow = false;
+            for (int k = 0; k < fieldIndexes.length && !skipRow; k++) {
+                String cell = rec.get(fieldIndexes[k]);
+                Object v = cellValue(cell);
+                if (v == null) {
+                    continue;
                 }
+                if (kinds[k] == Kind.UNDECIDED) {
+                    kinds[k] = v instanceof Double ? Kind.NUMERIC : v instanceof String ? Kind.TEXT : Kind.UNDECIDED;
+                }
+                String name = fieldNames.get(k);
+                if (kinds[k] == Kind.TEXT && v instanceof Double) {
+                    v = cell; // a number in a text column stays text: the field keeps one type
+                } else if (kinds[k] == Kind.NUMERIC && !(v instanceof Double)) {
+                    nonNumericCells.merge(name, 1L, Long::sum);
+                    String what = "column '" + name + "': '" + cell.strip() + "' is not a number";
+                    switch (nonNumeric) {
+                        case SKIP_CELL -> {
+                            note(line, what + " (cell skipped)");
+                            continue;
+                        }
+                        case SEND_AS_TEXT -> {
+                            note(line, what + " (sent as text in '" + name + "_text')");
+                            values.put(name + "_text", cell.strip());
+                            continue;
+                        }
+                        case SKIP_ROW -> {
+                            skip(line, SKIP_NON_NUMERIC, what);
+                            skipRow = true;
+                            continue;
+                        }
+                    }
+                }
+                values.put(name, v);
+            }
+            if (skipRow) {
+                continue;
             }
             if (values.isEmpty()) {
                 skip(line, SKIP_NO_FIELDS, "every field cell is empty");
@@ -262,6 +445,12 @@ public final class CsvTelemetryReader implements Closeable {
             return Boolean.FALSE;
         }
         return cell;
+    }
+
+    private void note(long line, String detail) {
+        if (skipHandler != null) {
+            skipHandler.skipped(line, CELL_NON_NUMERIC, detail);
+        }
     }
 
     private void skip(long line, String reason, String detail) {

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Exit codes: {@value #EXIT_OK} every published message acknowledged; {@value #EXIT_INCOMPLETE} some messages
  * not acknowledged (timeout) or refused; {@value #EXIT_USAGE} invalid options or CSV header; {@value #EXIT_CONNECT}
  * first connection failed (credentials, TLS, unreachable); {@value #EXIT_IO} CSV/spool I/O or client failure;
- * {@value #EXIT_INTERRUPTED} interrupted.
+ * {@value #EXIT_NOTHING_SENT} the file gave no row to send (no data rows, or every row skipped: e.g. no timestamp
+ * column); {@value #EXIT_INTERRUPTED} interrupted.
  * <p>
  * Example: {@code EDGE_PASSWORD=... java -jar tenantry-edge-agent.jar -b ssl://localhost:18883 --ca-file ca.crt
  * -u t_acme_pump1 -t plc/acme/pump1 --csv 0.csv --separator ';' --timestamp-format 'yyyy-MM-dd HH:mm:ss'
@@ -39,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every published message was acknowledged", "1:some messages were not acknowledged or were refused",
                 "2:invalid options or CSV header", "3:the first connection failed", "4:I/O or client failure",
+                "5:no row could be sent (no data rows, or every row skipped, e.g. no timestamp column)",
                 "130:interrupted"})
 public final class EdgeAgent implements Callable<Integer> {
     public static final int EXIT_OK = 0;
@@ -46,6 +48,7 @@ public final class EdgeAgent implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_CONNECT = 3;
     public static final int EXIT_IO = 4;
+    public static final int EXIT_NOTHING_SENT = 5;
     public static final int EXIT_INTERRUPTED = 130;
     /** Environment variable holding the password when neither --password nor --password-file is given. */
     public static final String PASSWORD_ENV = "EDGE_PASSWORD";
@@ -115,6 +118,11 @@ public final class EdgeAgent implements Callable<Integer> {
             out.println(s.toHumanLine());
             out.println(s.toJson());
             out.flush();
+            String nothing = nothingSent(s, options.csv());
+            if (nothing != null) {
+                err.println("edge-agent: " + nothing);
+                return EXIT_NOTHING_SENT;
+            }
             return s.complete() ? EXIT_OK : EXIT_INCOMPLETE;
         } catch (IllegalArgumentException e) {
             err.println("edge-agent: " + e.getMessage());
@@ -132,6 +140,24 @@ public final class EdgeAgent implements Callable<Integer> {
                 case IO, CLIENT -> EXIT_IO;
             };
         }
+    }
+
+    /**
+     * Why a replay that published no row is an error (issue 16: "OK … 0 published" hid a file whose rows were all
+     * refused), or null when it published rows (or re-sent an earlier run's spool) or stopped at {@code --limit 0}.
+     */
+    static String nothingSent(ReplaySummary s, CsvOptions csv) {
+        if (s.rowsPublished() > 0 || s.messagesRecovered() > 0 || s.stopReason() != null) {
+            return null;
+        }
+        if (s.rowsRead() == 0) {
+            return csv.file() + " has no data rows (only a header): nothing was sent";
+        }
+        String hint = s.skipped().containsKey(CsvTelemetryReader.SKIP_BAD_TIMESTAMP)
+                ? "; every timestamp failed to parse: is '" + (csv.timestampColumn() == null ? "the first column" : csv.timestampColumn())
+                + "' the timestamp column (--timestamp-column NAME) and is the format " + csv.timestampFormat()
+                + " (--timestamp-format)?" : "";
+        return "no row of " + csv.file() + " was sent: all " + s.rowsRead() + " rows were skipped " + s.skipped() + hint;
     }
 
     /**
@@ -166,6 +192,7 @@ public final class EdgeAgent implements Callable<Integer> {
         private final long intervalNanos;
         private final AtomicLong nextProgress = new AtomicLong(System.nanoTime());
         private final AtomicLong skipsShown = new AtomicLong();
+        private final AtomicLong noticesShown = new AtomicLong();
         private final AtomicLong acked = new AtomicLong();
 
         StderrListener(PrintStream err, long progressSeconds) {
@@ -191,6 +218,16 @@ public final class EdgeAgent implements Callable<Integer> {
                 err.println("edge-agent: skipped line " + line + " (" + reason + "): " + detail);
             } else if (n == MAX_SKIP_LINES + 1) {
                 err.println("edge-agent: more skipped rows; see the summary");
+            }
+        }
+
+        @Override
+        public void onRejectionNotice(String notice) {
+            long n = noticesShown.incrementAndGet();
+            if (n <= MAX_SKIP_LINES) {
+                err.println("edge-agent: ingest refused data: " + notice);
+            } else if (n == MAX_SKIP_LINES + 1) {
+                err.println("edge-agent: more rejection notices; see the summary and GET /api/v1/tenants/{id}/rejections");
             }
         }
 

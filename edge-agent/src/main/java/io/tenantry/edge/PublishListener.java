@@ -56,4 +56,13 @@ public interface PublishListener {
      */
     default void onDeliveryFailed(long seq, String reason) {
     }
+
+    /**
+     * Ingest refused (part of) what this device sent and says why (issue 16): the JSON notice from
+     * {@code <topic>/cmd/rejections}, e.g. {@code {"type":"rejection","reason":"wrong_type","detail":"...",
+     * "elementsRejected":1,"elementsTotal":1,"receivedAt":"...","suppressed":0}}. Notices are rate-limited per
+     * device ({@code suppressed} counts those held back before this one).
+     */
+    default void onRejectionNotice(String notice) {
+    }
 }

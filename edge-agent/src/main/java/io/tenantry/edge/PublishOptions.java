@@ -29,6 +29,9 @@ import java.time.Duration;
  *                     {@code autosave_interval}, 1–2 s on our stack). Kept in memory, at most {@code bufferSize}
  *                     messages; default 10 s; {@link Duration#ZERO} turns it off. CLI {@code --resend-window}
  *                     (seconds)
+ * @param noticeWait   after the last acknowledgement, how long to keep listening for rejection notices from ingest
+ *                     on {@code <topic>/cmd/rejections} (issue 16); default 0 (builder), 2 s on the command line.
+ *                     CLI {@code --notice-wait} (seconds)
  */
 public record PublishOptions(
         String topic,
@@ -36,7 +39,8 @@ public record PublishOptions(
         int maxInflight,
         int bufferSize,
         Duration ackTimeout,
-        Duration resendWindow) {
+        Duration resendWindow,
+        Duration noticeWait) {
 
     public static final int DEFAULT_MAX_INFLIGHT = 100;
     public static final int DEFAULT_BUFFER_SIZE = 100_000;
@@ -70,6 +74,21 @@ public record PublishOptions(
         if (resendWindow.isNegative()) {
             throw new IllegalArgumentException("resendWindow must be >= 0, got " + resendWindow);
         }
+        noticeWait = noticeWait == null ? Duration.ZERO : noticeWait;
+        if (noticeWait.isNegative()) {
+            throw new IllegalArgumentException("noticeWait must be >= 0, got " + noticeWait);
+        }
+    }
+
+    /** The same options without a notice wait (kept for callers of the six-component form). */
+    public PublishOptions(String topic, Path spoolDir, int maxInflight, int bufferSize, Duration ackTimeout,
+                          Duration resendWindow) {
+        this(topic, spoolDir, maxInflight, bufferSize, ackTimeout, resendWindow, Duration.ZERO);
+    }
+
+    /** Where ingest sends this device's rejection notices: {@code <topic>/cmd/rejections}. */
+    public String noticeTopic() {
+        return topic + "/cmd/rejections";
     }
 
     /** A builder with every component at its default. */
@@ -98,6 +117,10 @@ public record PublishOptions(
                         + "(a killed broker loses what it acknowledged since its last autosave); 0 = off (default: "
                         + DEFAULT_RESEND_WINDOW_S + ").")
         private Duration resendWindow;
+        @Option(names = "--notice-wait", paramLabel = "SECONDS", converter = Options.Seconds.class, defaultValue = "2",
+                description = "After the last acknowledgement, keep listening this long for rejection notices from ingest "
+                        + "(<topic>/cmd/rejections); 0 = do not wait (default: ${DEFAULT-VALUE}).")
+        private Duration noticeWait;
 
         Builder() {
         }
@@ -108,10 +131,11 @@ public record PublishOptions(
         public Builder bufferSize(int v) { bufferSize = v; return this; }
         public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
         public Builder resendWindow(Duration v) { resendWindow = v; return this; }
+        public Builder noticeWait(Duration v) { noticeWait = v; return this; }
 
         /** @throws IllegalArgumentException when a component is invalid (see {@link PublishOptions}) */
         public PublishOptions build() {
-            return new PublishOptions(topic, spoolDir, maxInflight, bufferSize, ackTimeout, resendWindow);
+            return new PublishOptions(topic, spoolDir, maxInflight, bufferSize, ackTimeout, resendWindow, noticeWait);
         }
     }
 }

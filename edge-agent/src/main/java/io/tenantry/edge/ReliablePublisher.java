@@ -96,6 +96,7 @@ public final class ReliablePublisher implements AutoCloseable {
     private final DeliveryTracker tracker;
     private MqttAsyncClient client;
     private Thread sender;
+    private final java.util.concurrent.atomic.AtomicLong notices = new java.util.concurrent.atomic.AtomicLong();
 
     private ReliablePublisher(BrokerOptions broker, PublishOptions options, PublishListener listener, Spool spool) {
         this.broker = broker;
@@ -489,6 +490,28 @@ public final class ReliablePublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes (QoS 1, without waiting) to {@link PublishOptions#noticeTopic()}, where ingest tells the device why
+     * it refused data; the clean session needs it after every connect. A broker that does not allow it (no such
+     * grant) simply refuses the subscription: publishing is unaffected.
+     */
+    private void subscribeNotices() {
+        MqttAsyncClient c = client;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription(options.noticeTopic(), 1));
+        } catch (MqttException | RuntimeException e) {
+            // best effort: notices are informative only
+        }
+    }
+
+    /** Rejection notices received from ingest so far (issue 16; {@link PublishListener#onRejectionNotice}). */
+    public long rejectionNotices() {
+        return notices.get();
+    }
+
     /** Connection events: a loss sends every unacknowledged message again after the reconnect. */
     private final class Events implements MqttCallback {
         @Override
@@ -507,7 +530,12 @@ public final class ReliablePublisher implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            // a publisher subscribes to nothing
+            // only the device's rejection notices (issue 16): counted and passed on
+            if (topic.equals(options.noticeTopic())) {
+                notices.incrementAndGet();
+                String text = new String(message.getPayload(), StandardCharsets.UTF_8);
+                safely(() -> listener.onRejectionNotice(text));
+            }
         }
 
         @Override
@@ -518,6 +546,7 @@ public final class ReliablePublisher implements AutoCloseable {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
             tracker.connected();
+            subscribeNotices();
             safely(() -> listener.onConnected(reconnect, serverURI));
         }
 

@@ -35,6 +35,10 @@ import java.util.TreeMap;
  * @param messagesResent       already acknowledged messages sent again after a connection loss because they were
  *                             acknowledged within the resend window ({@link PublishOptions#resendWindow()}): a
  *                             broker killed before its next autosave loses what it acknowledged since the last one
+ * @param nonNumericCells      non-numeric cells met in numeric columns: column to count (what happened to them:
+ *                             {@link CsvOptions#nonNumeric()}); empty when none
+ * @param rejectionNotices     rejection notices ingest sent back on {@code <topic>/cmd/rejections} while the replay
+ *                             listened (issue 16): data the broker acknowledged but ingest did not store
  */
 public record ReplaySummary(
         String clientId,
@@ -53,10 +57,28 @@ public record ReplaySummary(
         boolean ackTimedOut,
         String stopReason,
         long messagesNotDelivered,
-        long messagesResent) {
+        long messagesResent,
+        Map<String, Long> nonNumericCells,
+        long rejectionNotices) {
 
     public ReplaySummary {
         skipped = skipped == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(skipped));
+        nonNumericCells = nonNumericCells == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(nonNumericCells));
+    }
+
+    /** A summary without non-numeric cells and rejection notices (the form before issue 16). */
+    public ReplaySummary(String clientId, String topic, long rowsRead, long rowsPublished, Map<String, Long> skipped,
+                         long messagesPublished, long messagesAcknowledged, long messagesFailed, long messagesRecovered,
+                         long firstSeq, long lastSeq, long connectionLosses, Duration elapsed, boolean ackTimedOut,
+                         String stopReason, long messagesNotDelivered, long messagesResent) {
+        this(clientId, topic, rowsRead, rowsPublished, skipped, messagesPublished, messagesAcknowledged, messagesFailed,
+                messagesRecovered, firstSeq, lastSeq, connectionLosses, elapsed, ackTimedOut, stopReason,
+                messagesNotDelivered, messagesResent, Map.of(), 0);
+    }
+
+    /** Total non-numeric cells met (sum of {@link #nonNumericCells()}). */
+    public long cellsNonNumeric() {
+        return nonNumericCells.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Total skipped rows (sum of {@link #skipped()}). */
@@ -76,10 +98,13 @@ public record ReplaySummary(
         return s <= 0 ? 0 : rowsPublished / s;
     }
 
-    /** One human-readable line, e.g. {@code plc/acme/p1: 1147 rows read, 1147 published in 1147 messages, ...}. */
+    /**
+     * One human-readable line, e.g. {@code OK plc/acme/p1 (client c): 1147 rows read, 1147 published in 1147 messages,
+     * ...}; it starts with {@code OK}, {@code INCOMPLETE}, or {@code NOTHING SENT} when no message was published.
+     */
     public String toHumanLine() {
         StringBuilder sb = new StringBuilder();
-        sb.append(complete() ? "OK " : "INCOMPLETE ").append(topic).append(" (client ").append(clientId).append("): ")
+        sb.append(messagesPublished == 0 && stopReason == null ? "NOTHING SENT " : complete() ? "OK " : "INCOMPLETE ").append(topic).append(" (client ").append(clientId).append("): ")
                 .append(rowsRead).append(" rows read, ").append(rowsPublished).append(" published in ")
                 .append(messagesPublished).append(" messages, ").append(messagesAcknowledged).append(" acknowledged");
         if (messagesFailed > 0) {
@@ -94,6 +119,12 @@ public record ReplaySummary(
         }
         if (rowsPublished > 0) {
             sb.append(", seq ").append(firstSeq).append("..").append(lastSeq);
+        }
+        if (!nonNumericCells.isEmpty()) {
+            sb.append(", ").append(cellsNonNumeric()).append(" non-numeric cells ").append(nonNumericCells);
+        }
+        if (rejectionNotices > 0) {
+            sb.append(", ").append(rejectionNotices).append(" rejection notices from ingest (data it did not store)");
         }
         sb.append(", ").append(connectionLosses).append(" connection losses");
         if (messagesNotDelivered > 0) {
@@ -118,7 +149,7 @@ public record ReplaySummary(
      * rows_published, rows_skipped, skipped, messages_published, messages_acknowledged, messages_failed,
      * messages_recovered, first_seq,
      * last_seq, connection_losses, elapsed_ms, rows_per_second, ack_timed_out, stop_reason (null when none),
-     * complete, messages_not_delivered, messages_resent}.
+     * complete, messages_not_delivered, messages_resent, non_numeric_cells, rejection_notices}.
      */
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -142,6 +173,8 @@ public record ReplaySummary(
         m.put("complete", complete());
         m.put("messages_not_delivered", messagesNotDelivered);
         m.put("messages_resent", messagesResent);
+        m.put("non_numeric_cells", nonNumericCells);
+        m.put("rejection_notices", rejectionNotices);
         return TelemetryPayloads.JSON.writeValueAsString(m);
     }
 }

@@ -66,7 +66,8 @@ public final class Replayer {
         startNanos = System.nanoTime();
         try {
             reader = CsvTelemetryReader.open(c.file(), c.separator(), c.timestampColumn(), c.timestampParser(),
-                    c.fields(), c.exclude(), (line, reason, detail) -> safely(() -> listener.onRowSkipped(line, reason, detail)));
+                    c.fields(), c.exclude(), (line, reason, detail) -> safely(() -> listener.onRowSkipped(line, reason, detail)),
+                    c.nonNumeric());
         } catch (IOException e) {
             throw new ReplayException(PublisherException.Kind.IO, "cannot read " + c.file() + ": " + e, e, null);
         }
@@ -76,6 +77,9 @@ public final class Replayer {
             try {
                 replay();
                 drained = publisher.flush();
+                if (rowsPublished > 0 && !o.publish().noticeWait().isZero()) {
+                    Thread.sleep(o.publish().noticeWait().toMillis()); // ingest's notices follow the PUBACKs
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ReplayException(PublisherException.Kind.INTERRUPTED, "replay of " + c.file() + " interrupted", e, summary(false));
@@ -167,7 +171,7 @@ public final class Replayer {
         return new ReplaySummary(o.broker().clientId(), o.publish().topic(), reader.rowsRead(), rowsPublished,
                 reader.skipped(), s.published(), s.acknowledged(), s.failed(), s.recovered(), firstSeq, lastSeq,
                 s.connectionLosses(), Duration.ofNanos(System.nanoTime() - startNanos), ackTimedOut, publisher.refusal(),
-                s.notDelivered(), s.resent());
+                s.notDelivered(), s.resent(), reader.nonNumericCells(), publisher.rejectionNotices());
     }
 
     private static void safely(Runnable r) {

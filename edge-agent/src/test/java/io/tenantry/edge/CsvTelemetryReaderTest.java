@@ -110,7 +110,9 @@ class CsvTelemetryReaderTest {
             assertThat(rows.get(0).fields()).containsExactly(entry("temp", 21.5), entry("door open", true),
                     entry("mode", "AUTO"), entry("note", "hello, world"));
             assertThat(rows.get(1).fields()).containsExactly(entry("temp", -0.03), entry("door open", false), entry("mode", "manual"));
-            assertThat(rows.get(2).fields()).containsExactly(entry("temp", "NaN"), entry("note", "say \"hi\""));
+            // issue 16: "NaN" in the numeric column temp is not sent as a string (the field would change type)
+            assertThat(rows.get(2).fields()).containsExactly(entry("note", "say \"hi\""));
+            assertThat(r.nonNumericCells()).containsExactly(entry("temp", 1L));
         }
     }
 
@@ -170,6 +172,65 @@ class CsvTelemetryReaderTest {
             TelemetryRow row = r.next();
             assertThat(row.timestamp()).isEqualTo(Instant.parse("2020-03-09T10:14:33.500Z"));
             assertThat(row.fields()).containsExactly(entry("a", 1.0), entry("b", "x"));
+        }
+    }
+
+    static final String BAD_CELLS = "ts,temp,pressure,mode\n"
+            + "1000,21.5,7,auto\n"
+            + "2000,n/a,8,auto\n"
+            + "3000,hot,,manual\n"
+            + "4000,22.5,9,42\n";
+
+    private static CsvTelemetryReader bad(CsvTelemetryReader.NonNumeric policy, List<String> events) throws Exception {
+        return new CsvTelemetryReader(new StringReader(BAD_CELLS), ",", null, TimestampParser.of("epoch-ms", ZoneOffset.UTC),
+                null, null, (line, reason, detail) -> events.add(line + " " + reason + " " + detail), "x.csv", policy);
+    }
+
+    @Test
+    void nonNumericCellsAreSkippedByDefaultAndTheRowsOtherValuesSent() throws Exception {
+        List<String> events = new ArrayList<>();
+        try (CsvTelemetryReader r = bad(CsvTelemetryReader.NonNumeric.SKIP_CELL, events)) {
+            assertThat(r.numericColumns()).containsExactly("temp", "pressure");
+            List<TelemetryRow> rows = readAll(r);
+            assertThat(rows).hasSize(4);
+            assertThat(rows.get(1).fields()).containsExactly(entry("pressure", 8.0), entry("mode", "auto"));
+            assertThat(rows.get(2).fields()).containsExactly(entry("mode", "manual"));
+            // a number in a text column stays text: mode keeps one type
+            assertThat(rows.get(3).fields()).containsExactly(entry("temp", 22.5), entry("pressure", 9.0), entry("mode", "42"));
+            assertThat(r.nonNumericCells()).containsExactly(entry("temp", 2L));
+            assertThat(r.skipped()).isEmpty();
+            assertThat(events).containsExactly("3 non_numeric_cell column 'temp': 'n/a' is not a number (cell skipped)",
+                    "4 non_numeric_cell column 'temp': 'hot' is not a number (cell skipped)");
+        }
+    }
+
+    @Test
+    void nonNumericCellsCanGoAsTextInTheirOwnFieldOrSkipTheRow() throws Exception {
+        List<String> events = new ArrayList<>();
+        try (CsvTelemetryReader r = bad(CsvTelemetryReader.NonNumeric.SEND_AS_TEXT, events)) {
+            List<TelemetryRow> rows = readAll(r);
+            assertThat(rows.get(1).fields()).containsExactly(entry("temp_text", "n/a"), entry("pressure", 8.0), entry("mode", "auto"));
+            assertThat(r.nonNumericCells()).containsExactly(entry("temp", 2L));
+            assertThat(rows.get(1).fields()).doesNotContainKey("temp");
+        }
+        try (CsvTelemetryReader r = bad(CsvTelemetryReader.NonNumeric.SKIP_ROW, new ArrayList<>())) {
+            List<TelemetryRow> rows = readAll(r);
+            assertThat(rows).extracting(TelemetryRow::timestamp).containsExactly(Instant.ofEpochSecond(1), Instant.ofEpochSecond(4));
+            assertThat(r.skipped()).containsExactly(entry(CsvTelemetryReader.SKIP_NON_NUMERIC, 2L));
+        }
+        assertThat(CsvTelemetryReader.NonNumeric.parse("send-as-text")).isEqualTo(CsvTelemetryReader.NonNumeric.SEND_AS_TEXT);
+        assertThatThrownBy(() -> CsvTelemetryReader.NonNumeric.parse("drop")).hasMessageContaining("skip-cell, send-as-text or skip-row");
+    }
+
+    @Test
+    void aBadCellBeforeTheNumbersDoesNotMakeTheColumnText() throws Exception {
+        String csv = "ts,v\n1000,n/a\n2000,3\n3000,5\n";
+        try (CsvTelemetryReader r = new CsvTelemetryReader(new StringReader(csv), ",", null,
+                TimestampParser.of("epoch-ms", ZoneOffset.UTC), null, null, null, "x.csv")) {
+            List<TelemetryRow> rows = readAll(r);
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0).fields()).containsExactly(entry("v", 3.0));
+            assertThat(r.skipped()).containsExactly(entry(CsvTelemetryReader.SKIP_NO_FIELDS, 1L));
         }
     }
 }

@@ -143,4 +143,37 @@ class EdgeAgentTest {
     private static String[] concat(String[] a, String... b) {
         return java.util.stream.Stream.concat(List.of(a).stream(), List.of(b).stream()).toArray(String[]::new);
     }
+
+    @Test
+    void nonNumericPolicyAndNoticeWaitAreOptions() {
+        ReplayOptions d = parse(Map.of(), "-b", "tcp://localhost:1883", "-u", "t_acme.p1", "-t", "plc/acme/p1", "--csv", "a.csv").toOptions();
+        assertThat(d.csv().nonNumeric()).isEqualTo(CsvTelemetryReader.NonNumeric.SKIP_CELL);
+        assertThat(d.publish().noticeWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(d.publish().noticeTopic()).isEqualTo("plc/acme/p1/cmd/rejections");
+        ReplayOptions o = parse(Map.of(), "-b", "tcp://localhost:1883", "-u", "t_acme.p1", "-t", "plc/acme/p1", "--csv", "a.csv",
+                "--non-numeric", "skip-row", "--notice-wait", "0").toOptions();
+        assertThat(o.csv().nonNumeric()).isEqualTo(CsvTelemetryReader.NonNumeric.SKIP_ROW);
+        assertThat(o.publish().noticeWait()).isZero();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = EdgeAgent.execute(new String[]{"-b", "tcp://localhost:1883", "-u", "t_acme.p1", "-t", "plc/acme/p1", "--csv", "a.csv",
+                "--non-numeric", "drop"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), Map.of());
+        assertThat(code).isEqualTo(EdgeAgent.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("skip-cell, send-as-text or skip-row");
+    }
+
+    @Test
+    void aReplayThatSentNothingIsAnErrorThatSaysWhy() {
+        CsvOptions csv = CsvOptions.builder().file(Path.of("values.csv")).build();
+        ReplaySummary allBad = new ReplaySummary("dev", "plc/acme/p1", 120, 0, Map.of("bad_timestamp", 120L), 0, 0, 0, 0,
+                0, 0, 0, Duration.ofSeconds(1), false, null, 0, 0);
+        assertThat(EdgeAgent.nothingSent(allBad, csv)).isEqualTo("no row of values.csv was sent: all 120 rows were skipped "
+                + "{bad_timestamp=120}; every timestamp failed to parse: is 'the first column' the timestamp column "
+                + "(--timestamp-column NAME) and is the format iso (--timestamp-format)?");
+        ReplaySummary empty = new ReplaySummary("dev", "plc/acme/p1", 0, 0, Map.of(), 0, 0, 0, 0,
+                0, 0, 0, Duration.ofSeconds(1), false, null, 0, 0);
+        assertThat(EdgeAgent.nothingSent(empty, csv)).isEqualTo("values.csv has no data rows (only a header): nothing was sent");
+        ReplaySummary fine = new ReplaySummary("dev", "plc/acme/p1", 3, 2, Map.of("bad_timestamp", 1L), 2, 2, 0, 0,
+                1, 2, 0, Duration.ofSeconds(1), false, null, 0, 0);
+        assertThat(EdgeAgent.nothingSent(fine, csv)).isNull();
+    }
 }

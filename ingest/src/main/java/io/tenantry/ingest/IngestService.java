@@ -104,7 +104,9 @@ public final class IngestService implements SmartLifecycle {
         this.mqtt = new MqttIngestClient(props.mqtt(), (topic, message, generation, receivedAt) ->
                 queue.put(processor.process(topic, message.getPayload(), message.getId(), message.getQos(),
                         generation, receivedAt)));
-        this.writer = new BatchWriter(queue, props.batch(), delivery, limitedDeadLetters, mqtt, metrics, mqtt::windowFull,
+        // issue 16: the device hears why (plc/<slug>/<plc_id>/cmd/rejections), rate-limited
+        DeadLetterSink noticed = io.tenantry.ingest.notice.RejectionNotices.decorate(limitedDeadLetters, mqtt::publishNotice);
+        this.writer = new BatchWriter(queue, props.batch(), delivery, noticed, mqtt, metrics, mqtt::windowFull,
                 maxBytes);
         registerGauges();
     }

@@ -61,7 +61,9 @@ class FeatureBoundariesTest {
             // issue 13: query-gateway credentials (t_<slug>_<suffix>) check the tenant's status and audit
             Map.entry("querycredential", Set.of("tenant", "audit", "support")),
             // issue 14: the tenant's Grafana organisation follows its lifecycle (events) through the outbox
-            Map.entry("grafana", Set.of("tenant", "outbox")));
+            Map.entry("grafana", Set.of("tenant", "outbox")),
+            // issue 16: a tenant's rejections (dead_letters), per device; implements device's DeviceRejections port
+            Map.entry("rejection", Set.of("tenant", "device")));
     /** jOOQ table class → the features that may touch it (the owner first). */
     static final Map<String, Set<String>> TABLES = Map.ofEntries(
             // grafana reads tenants (reconciler), plans (dashboard limit, quota line, raw retention), devices and the
@@ -76,7 +78,9 @@ class FeatureBoundariesTest {
             Map.entry("TenantFieldKeys", Set.of("grafana")), // owned by ingest (FieldKeyRegistry); read here
             Map.entry("GrafanaOrgs", Set.of("grafana")),
             Map.entry("GrafanaDashboards", Set.of("grafana")),
-            Map.entry("QueryCredentials", Set.of("querycredential")));
+            Map.entry("QueryCredentials", Set.of("querycredential")),
+            // written by ingest; the API only reads it
+            Map.entry("DeadLetters", Set.of("rejection")));
     static final String JOOQ_TABLES = "io.tenantry.db.jooq.tables";
     /** Shared infrastructure: anyone may use it, it has no internals to protect from the features. */
     static final Set<String> SHARED = Set.of("config", "support");

@@ -73,14 +73,35 @@ public record StackEnv(Path repoRoot, Path envFile, Map<String, String> values) 
         runStack(repoRoot, Duration.ofMinutes(5), args);
     }
 
+    /**
+     * Runs {@code bin/stack <args>} with extra environment variables (e.g. {@code TENANTRY_MQTT_TLS_BIND}); note that
+     * bin/stack remembers the settings it is given for its state directory, so give the defaults back afterwards.
+     *
+     * @throws IllegalStateException when it exits non-zero or times out; the message holds its output
+     */
+    public void stack(Map<String, String> env, String... args) {
+        runStack(repoRoot, Duration.ofMinutes(5), env, args);
+    }
+
+    /** The env file read again (after {@code bin/stack start ...} with other settings rewrote it). */
+    public StackEnv reload() {
+        return read(repoRoot, envFile);
+    }
+
     static void runStack(Path repoRoot, Duration timeout, String... args) {
+        runStack(repoRoot, timeout, Map.of(), args);
+    }
+
+    static void runStack(Path repoRoot, Duration timeout, Map<String, String> env, String... args) {
         String[] cmd = new String[args.length + 1];
         cmd[0] = repoRoot.resolve("bin/stack").toString();
         System.arraycopy(args, 0, cmd, 1, args.length);
         try {
             Path out = Files.createTempFile("stack", ".log");
-            Process p = new ProcessBuilder(cmd).directory(repoRoot.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             String log = Files.readString(out);
             Files.deleteIfExists(out);

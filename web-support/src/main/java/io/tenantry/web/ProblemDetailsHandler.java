@@ -43,7 +43,8 @@ public class ProblemDetailsHandler {
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
         };
         if (status.is5xxServerError()) {
-            log.warn("{}: {}", e.code(), e.getMessage(), e);
+            // the request id is in the answer too: an operator finds the cause by it (issue 16)
+            log.warn("{} (request {}): {}", e.code(), RequestIds.of(exchange), e.getMessage(), e);
         }
         return problem(status, e.code(), e.getMessage(), e.fieldErrors(), exchange);
     }
@@ -93,7 +94,8 @@ public class ProblemDetailsHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
-        log.error("unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
+        log.error("unexpected error on {} {} (request {})", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                RequestIds.of(exchange), e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "api:internal", "internal error; see the server log (request "
                 + RequestIds.of(exchange) + ")", List.of(), exchange);
     }

@@ -21,7 +21,7 @@ import java.util.Set;
  *       {@code DELETE} needs it: per-plan retention, issue 11), ALL on processed, 1m and metrics;</li>
  *   <li>InfluxDB {@code api} (telemetry read-back behind the tenant-enforcing API): READ on raw, processed, 1m;</li>
  *   <li>broker {@code ingest}: may subscribe to {@code $share/ingest/plc/+/+} ({@link MqttNames#ingestSharedSubscription()}) and receive {@code plc/#}; may
- *       publish nothing.</li>
+ *       publish only rejection notices, {@code plc/+/+/cmd/rejections} (issue 16; ingest's RejectionNotices).</li>
  * </ul>
  * Idempotent; provisioning-api runs it at start-up and the reconciler re-runs it.
  */
@@ -54,12 +54,16 @@ public final class PlatformBootstrap {
                 new Grant(SharedBuckets.PLATFORM_METRICS, Access.READ)));
     }
 
-    /** The ingest service's broker role: subscribe to the shared device topics and receive them; nothing else. */
+    /**
+     * The ingest service's broker role: subscribe to the shared device topics and receive them; publish a device's
+     * rejection notices ({@code plc/+/+/cmd/rejections}, issue 16); nothing else.
+     */
     public static List<AclRule> ingestAcls() {
         return List.of(
                 AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, MqttNames.ingestSharedSubscription()),
                 AclRule.allow(AclRule.Type.SUBSCRIBE_PATTERN, MqttNames.TELEMETRY_TOPIC_FILTER),
-                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, "plc/#"));
+                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_RECEIVE, "plc/#"),
+                AclRule.allow(AclRule.Type.PUBLISH_CLIENT_SEND, MqttNames.TELEMETRY_TOPIC_FILTER + "/cmd/rejections"));
     }
 
     /**

@@ -12,7 +12,7 @@ public final class PlatformTags {
     public static final String TENANT = "locatario_id";
     /** The device's PLC id (note 003 §3). */
     public static final String DEVICE = "plc_id";
-    /** The device type ({@code siemens_s7}, {@code modbus_tcp}, {@code opcua}; {@link io.tenantry.core.tenant.DeviceType}). */
+    /** The device type ({@code siemens_s7}, {@code modbus_tcp}, {@code opcua}, {@code generic}; {@link io.tenantry.core.tenant.DeviceType}). */
     public static final String DEVICE_TYPE = "type";
     /** The tags only the platform sets: {@link #TENANT}, {@link #DEVICE}, {@link #DEVICE_TYPE}. */
     public static final Set<String> ALL = Set.of(TENANT, DEVICE, DEVICE_TYPE);

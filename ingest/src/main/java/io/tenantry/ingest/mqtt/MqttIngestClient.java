@@ -231,6 +231,26 @@ public final class MqttIngestClient implements MqttCallback, Acker {
         }
     }
 
+    /**
+     * Publishes a small notice to a device (issue 16, {@code RejectionNotices}): QoS 1, not retained, without
+     * waiting for the PUBACK. Best effort.
+     *
+     * @return false when not connected or Paho refused it (e.g. too many publishes in flight)
+     */
+    public boolean publishNotice(String topic, byte[] payload) {
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
+            return false;
+        }
+        try {
+            c.publish(topic, payload, 1, false);
+            return true;
+        } catch (MqttException ex) {
+            log.debug("notice to {} not published: {}", topic, ex.getMessage());
+            return false;
+        }
+    }
+
     /** Paho callback: a new connection generation begins; acknowledgements for the old one are dropped. */
     @Override
     public void disconnected(MqttDisconnectResponse response) {

@@ -28,6 +28,7 @@ public class AuditVerification {
      * @param brokenId   {@code id} of the first broken row, or null
      * @param reason     why it is broken, or null
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "AuditVerification", description = "Outcome of verifying the audit hash chain")
     public record Result(boolean valid, long checked, Long brokenSeq, String brokenId, String reason) {
     }
 

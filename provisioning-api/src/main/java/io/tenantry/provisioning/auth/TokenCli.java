@@ -1,6 +1,8 @@
 package io.tenantry.provisioning.auth;
 
 import io.tenantry.adapters.auth.LocalIssuer;
+import io.tenantry.web.auth.Role;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +16,35 @@ import java.util.List;
  */
 public final class TokenCli {
     private TokenCli() {
+    }
+
+    /**
+     * Refuses what the API would refuse anyway, before minting (issue 16): a role that is not one of
+     * {@code platform_admin, owner, staff, viewer} ({@link Role}), a tenant role (owner, staff, viewer) without
+     * {@code --tenant}, and a {@code --tenant} that is not a UUID.
+     *
+     * @return the message for the operator, or null when the token may be minted
+     */
+    static String check(List<String> roles, String tenant) {
+        List<String> known = Arrays.stream(Role.values()).map(Role::claim).toList();
+        for (String r : roles) {
+            if (Role.ofClaim(r).isEmpty()) {
+                return "unknown role '" + r + "'; roles: " + String.join(", ", known);
+            }
+        }
+        boolean tenantRole = roles.stream().anyMatch(r -> !Role.PLATFORM_ADMIN.claim().equals(r));
+        if (tenantRole && (tenant == null || tenant.isBlank())) {
+            return "roles " + String.join(",", roles) + " belong to one tenant: add --tenant <tenant uuid> "
+                    + "(only platform_admin works without a tenant)";
+        }
+        if (tenant != null) {
+            try {
+                java.util.UUID.fromString(tenant);
+            } catch (IllegalArgumentException e) {
+                return "--tenant must be a tenant UUID (the id returned by POST /api/v1/tenants), not '" + tenant + "'";
+            }
+        }
+        return null;
     }
 
     public static void main(String[] args) {
@@ -49,6 +80,11 @@ public final class TokenCli {
             System.exit(1);
         }
         List<String> roles = Arrays.asList(role.split(","));
+        String problem = check(roles, tenant);
+        if (problem != null) {
+            System.err.println(problem);
+            System.exit(2);
+        }
         System.out.println(LocalIssuer.loadOrCreate(key, issuer, audience).mint(sub, tenant, roles, ttl));
     }
 }

@@ -99,7 +99,7 @@ public class CredentialManagement {
             out[0] = username;
             out[1] = MqttNames.telemetryTopic(slug, plc);
         });
-        return issued(out[0], password, out[1]);
+        return issued(out[0], password, out[1], true);
     }
 
     /** Issues (or rotates) the tenant service login {@code t_<slug>:svc}, which may read {@code plc/<slug>/#}. */
@@ -119,7 +119,7 @@ public class CredentialManagement {
             out[0] = username;
             out[1] = MqttNames.tenantTopicFilter(slug);
         });
-        return issued(out[0], password, out[1]);
+        return issued(out[0], password, out[1], false);
     }
 
     private Tenant lockUsable(DSLContext tx, TenantId tenant) {
@@ -175,10 +175,10 @@ public class CredentialManagement {
     }
 
     /** Reports, after commit, whether the outbox has already brought the broker in step. */
-    private IssuedCredential issued(String username, String password, String topic) {
+    private IssuedCredential issued(String username, String password, String topic, boolean device) {
         boolean pending = outbox.pending(dsl, username);
-        return new IssuedCredential(username, password, topic, props.mqtt().deviceUrl(), caPem(),
-                pending ? "pending" : "applied");
+        return IssuedCredential.of(username, password, topic, props.mqtt().deviceUrl(), caPem(),
+                pending ? "pending" : "applied", device);
     }
 
     private String caPem() {

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -46,7 +47,7 @@ import java.util.regex.Pattern;
  * is the API's read-only service user, never handed to tenants.
  */
 @Service
-public class TelemetryQuery {
+public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceActivity {
     /** Aggregates InfluxQL offers that make sense per field over a time bucket. */
     public static final Set<String> AGGREGATES = Set.of("mean", "min", "max", "sum", "count", "first", "last", "median", "stddev", "spread");
     private static final Pattern INTERVAL = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h|d|w)");
@@ -94,6 +95,7 @@ public class TelemetryQuery {
      * @param time   timestamp, nanoseconds precision
      * @param fields field name → value (Double, Long, Boolean or String); aggregated queries give one value per field
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TelemetryPoint", description = "One stored point")
     public record TelemetryPoint(Instant time, Map<String, Object> fields) {
     }
 
@@ -105,6 +107,7 @@ public class TelemetryQuery {
      * @param columns  field names in column order
      * @param tier     the tier read: {@code raw}, {@code 10s} or {@code 1m} (issue 11; {@code auto} resolved)
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TelemetryResult", description = "A device's points in a time window")
     public record Result(UUID tenantId, UUID deviceId, String plcId, String measurement, Instant from, Instant to,
                          String aggregate, String interval, List<String> columns, List<TelemetryPoint> points, String tier) {
     }
@@ -317,6 +320,110 @@ public class TelemetryQuery {
                 + " AND time >= " + nanos(from) + " AND time <= " + nanos(to)
                 + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
                 + " ORDER BY time ASC LIMIT " + limit;
+    }
+
+    /** How many newest points {@link #latest} looks at to find every field's latest value. */
+    public static final int LATEST_SCAN = 1000;
+
+    /**
+     * A field's newest value.
+     *
+     * @param value the value as stored (number, boolean or string)
+     * @param time  the time of the point it came from
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "LatestValue", description = "A field's newest value and its time")
+    public record LatestValue(Object value, Instant time) {
+    }
+
+    /**
+     * The device's latest values (issue 16: {@code limit=1} gives the oldest point of the window).
+     *
+     * @param lastTime the newest point's time, or null when the device has no data
+     * @param fields   field → its newest value among the newest {@link #LATEST_SCAN} points
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "LatestTelemetry", description = "The device's latest value per field")
+    public record Latest(UUID tenantId, UUID deviceId, String plcId, String measurement, Instant lastTime,
+                         Map<String, LatestValue> fields) {
+    }
+
+    /**
+     * The latest value of every field of the device: the newest {@link #LATEST_SCAN} points of its measurement over
+     * the whole retention, newest first; a field that appears in none of them is left out.
+     *
+     * @throws InvalidInputException {@code telemetry:query.invalid} for a bad measurement name
+     * @throws io.tenantry.core.error.UnavailableException {@code telemetry:influx.unavailable}
+     * @throws io.tenantry.core.error.NotFoundException for another tenant's tenant or device
+     */
+    public Latest latest(Actor actor, TenantId tenant, DeviceId device, String measurement) {
+        actor.requireVisible(tenant);
+        Device d = devices.find(dsl, tenant, device);
+        String meas = measurement == null || measurement.isBlank() ? DEFAULT_MEASUREMENT : measurement;
+        String measProblem = LineProtocol.nameProblem(meas, LineProtocol.NameKind.FIELD_KEY);
+        if (meas.length() > MAX_NAME || !TextRules.isPrintable(meas) || measProblem != null) {
+            throw new InvalidInputException("telemetry:query.invalid", "the telemetry query is invalid",
+                    List.of(new FieldError("measurement", measProblem != null ? measProblem
+                            : "must be 1 to " + MAX_NAME + " characters and " + TextRules.MESSAGE, measurement)));
+        }
+        Bucket raw = placements.placementOf(tenant).raw();
+        String q = "SELECT *::field FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
+                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), meas))
+                + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
+                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId().value())
+                + " ORDER BY time DESC LIMIT " + LATEST_SCAN;
+        Map<String, LatestValue> latest = new java.util.TreeMap<>();
+        Instant newest = null;
+        Set<String> hidden = PlatformTags.ALL;
+        for (TimeSeriesQuery.Series s : run(raw, q, null, measurement, null, null)) {
+            List<String> cols = s.columns();
+            for (List<Object> row : s.rows()) {
+                long ns = ((Number) row.get(0)).longValue();
+                Instant t = Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
+                for (int i = 1; i < row.size() && i < cols.size(); i++) {
+                    if (row.get(i) != null && !hidden.contains(cols.get(i)) && !latest.containsKey(cols.get(i))) {
+                        latest.put(cols.get(i), new LatestValue(row.get(i), t));
+                        newest = newest == null || t.isAfter(newest) ? t : newest;
+                    }
+                }
+            }
+        }
+        return new Latest(tenant.value(), device.value(), d.plcId().value(), meas, newest, latest);
+    }
+
+    /**
+     * {@inheritDoc} Two statements on the tenant's raw bucket: the newest point ({@code ORDER BY time DESC LIMIT 1})
+     * and {@code count(*)} over the last 24 h (summed over the fields). Any store failure gives empty.
+     */
+    @Override
+    public Optional<Activity> activity(Device d) {
+        try {
+            TenantId tenant = d.tenantId();
+            Bucket raw = placements.placementOf(tenant).raw();
+            String from = " FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
+                    + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), DEFAULT_MEASUREMENT))
+                    + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
+                    + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId().value());
+            Instant last = null;
+            for (TimeSeriesQuery.Series s : timeSeries.query(raw, "SELECT *::field" + from + " ORDER BY time DESC LIMIT 1")) {
+                for (List<Object> row : s.rows()) {
+                    long ns = ((Number) row.get(0)).longValue();
+                    last = Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
+                }
+            }
+            long values = 0;
+            long since = nanos(clock.instant().minus(Duration.ofHours(24)));
+            for (TimeSeriesQuery.Series s : timeSeries.query(raw, "SELECT count(*)" + from + " AND time >= " + since)) {
+                for (List<Object> row : s.rows()) {
+                    for (int i = 1; i < row.size(); i++) {
+                        if (row.get(i) instanceof Number n) {
+                            values += n.longValue();
+                        }
+                    }
+                }
+            }
+            return Optional.of(new Activity(last, values));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**

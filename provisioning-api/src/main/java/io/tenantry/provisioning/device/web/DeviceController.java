@@ -7,6 +7,8 @@ import io.tenantry.core.id.TenantId;
 import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.device.Device;
 import io.tenantry.provisioning.device.DeviceManagement;
+import io.tenantry.provisioning.device.DeviceActivity;
+import io.tenantry.provisioning.device.DeviceRejections;
 import io.tenantry.web.Blocking;
 import io.tenantry.web.RequestIds;
 import org.springframework.http.ResponseEntity;
@@ -38,9 +40,13 @@ import java.util.UUID;
 @SecurityRequirement(name = "bearer")
 public class DeviceController {
     private final DeviceManagement devices;
+    private final DeviceRejections rejections;
+    private final DeviceActivity activity;
 
-    public DeviceController(DeviceManagement devices) {
+    public DeviceController(DeviceManagement devices, DeviceRejections rejections, DeviceActivity activity) {
         this.devices = devices;
+        this.rejections = rejections;
+        this.activity = activity;
     }
 
     /** Body of {@code POST /devices}. */
@@ -55,13 +61,29 @@ public class DeviceController {
     public record Mqtt(String username, String topic) {
     }
 
-    /** A device as the API shows it. */
+    /**
+     * A device as the API shows it; {@code rejections} (issue 16) counts what ingest refused from it (GET only;
+     * null on create and update).
+     */
     public record DeviceView(UUID id, UUID tenantId, String plcId, String type, Map<String, String> tags, boolean active,
                              OffsetDateTime lastSeenAt, String firmwareVersion, Mqtt mqtt, OffsetDateTime createdAt,
-                             OffsetDateTime updatedAt) {
+                             OffsetDateTime updatedAt, DeviceRejections.Counters rejections, DeviceActivity.Activity activity) {
         static DeviceView of(Device d) {
+            return of(d, (DeviceRejections.Counters) null);
+        }
+
+        static DeviceView of(Device d, DeviceRejections.Counters rejections) {
+            return of(d, rejections, null);
+        }
+
+        static DeviceView of(Device d, DeviceRejections.Counters rejections, DeviceActivity.Activity activity) {
             return new DeviceView(d.id().value(), d.tenantId().value(), d.plcId().value(), d.type(), d.tags(), d.active(),
-                    d.lastSeenAt(), d.firmwareVersion(), new Mqtt(d.mqttUsername(), d.mqttTopic()), d.createdAt(), d.updatedAt());
+                    d.lastSeenAt(), d.firmwareVersion(), new Mqtt(d.mqttUsername(), d.mqttTopic()), d.createdAt(), d.updatedAt(),
+                    rejections, activity);
+        }
+
+        static DeviceView of(Device d, java.util.Map<String, DeviceRejections.Counters> byTopic) {
+            return of(d, byTopic.getOrDefault(d.mqttTopic(), DeviceRejections.Counters.none()));
         }
     }
 
@@ -78,13 +100,21 @@ public class DeviceController {
     @Operation(summary = "List the tenant's devices")
     @GetMapping("/devices")
     public Mono<List<DeviceView>> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId) {
-        return Blocking.call(() -> devices.list(Actor.from(jwt), TenantId.of(tenantId)).stream().map(DeviceView::of).toList());
+        return Blocking.call(() -> {
+            List<Device> all = devices.list(Actor.from(jwt), TenantId.of(tenantId));
+            var counters = rejections.byTopic(TenantId.of(tenantId));
+            return all.stream().map(d -> DeviceView.of(d, counters)).toList();
+        });
     }
 
     @Operation(summary = "Read one device")
     @GetMapping("/devices/{deviceId}")
     public Mono<DeviceView> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId) {
-        return Blocking.call(() -> DeviceView.of(devices.get(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId))));
+        return Blocking.call(() -> {
+            Device d = devices.get(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId));
+            var counters = rejections.byTopic(TenantId.of(tenantId)).getOrDefault(d.mqttTopic(), DeviceRejections.Counters.none());
+            return DeviceView.of(d, counters, activity.activity(d).orElse(null));
+        });
     }
 
     @Operation(summary = "Change type, tags, active flag or firmware version; deactivating disables the MQTT login")

@@ -38,6 +38,11 @@ public class TelemetryController {
     }
 
     @Operation(summary = "Read a device's telemetry (from, to: RFC 3339 or epoch ms; fields: comma list; aggregate+interval; format=json|csv; tier=raw|10s|1m|auto)")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "OK", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = TelemetryQuery.Result.class)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", description = "time,<field>,...: one line per point"))})
     @GetMapping("/api/v1/tenants/{tenantId}/devices/{deviceId}/telemetry")
     public Mono<ResponseEntity<?>> read(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId,
                                         @RequestParam(required = false) String from, @RequestParam(required = false) String to,
@@ -60,6 +65,13 @@ public class TelemetryController {
             }
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(r);
         });
+    }
+
+    @Operation(summary = "The device's latest value per field (newest first over the whole retention)")
+    @GetMapping("/api/v1/tenants/{tenantId}/devices/{deviceId}/telemetry/latest")
+    public Mono<TelemetryQuery.Latest> latest(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID deviceId,
+                                              @RequestParam(required = false) String measurement) {
+        return Blocking.call(() -> telemetry.latest(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId), measurement));
     }
 
     static String csv(TelemetryQuery.Result r) {
