@@ -1,6 +1,7 @@
 package io.tenantry.provisioning.telemetry;
 
 import io.tenantry.adapters.influx.InfluxQL;
+import io.tenantry.adapters.influx.TenantInfluxQL;
 import io.tenantry.core.error.FieldError;
 import io.tenantry.core.error.InvalidInputException;
 import io.tenantry.core.error.UnavailableException;
@@ -10,7 +11,6 @@ import io.tenantry.core.timeseries.Bucket;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.PlatformTags;
 import io.tenantry.core.timeseries.QueryRejectedException;
-import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.core.timeseries.TimeSeriesQuery;
@@ -221,11 +221,9 @@ public class TelemetryQuery {
             }
             select = String.join(", ", parts);
         }
-        return "SELECT " + select + " FROM " + InfluxQL.ident(bucket.database()) + "." + InfluxQL.ident(bucket.retentionPolicy())
-                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), measurement))
-                + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
-                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(plcId)
-                + " AND time >= " + nanos(from) + " AND time <= " + nanos(to)
+        return "SELECT " + select + " FROM " + TenantInfluxQL.from(bucket, tenant, measurement)
+                + " WHERE " + TenantInfluxQL.tenantIs(tenant) + " AND " + TenantInfluxQL.deviceIs(plcId)
+                + " AND " + TenantInfluxQL.timeBetween(from, to)
                 + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
                 + " ORDER BY time ASC LIMIT " + limit;
     }
@@ -295,10 +293,6 @@ public class TelemetryQuery {
             case "d" -> Duration.ofDays(n);
             default -> Duration.ofDays(7 * n);
         };
-    }
-
-    private static long nanos(Instant t) {
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     private static Instant parseTime(String field, String value, Instant dflt, List<FieldError> errors) {
