@@ -15,13 +15,14 @@ public final class Tools {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: tools demo|bench [options]");
+            System.err.println("usage: tools demo|bench|bench-alerts [options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         int rc = switch (args[0]) {
             case "demo" -> DemoJob.run(Options.parse(rest));
             case "bench" -> IngestBenchmark.run(Options.parse(rest));
+            case "bench-alerts" -> io.tenantry.tools.bench.AlertBenchmark.run(Options.parse(rest));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 yield 2;

@@ -73,7 +73,7 @@ public class RuleRunner {
     }
 
     /** One device's outcome of a dry run or a tick. */
-    public record DeviceOutcome(UUID deviceId, String plcId, String stateBefore, String stateAfter, String transition,
+    public record DeviceOutcome(Instant at, UUID deviceId, String plcId, String stateBefore, String stateAfter, String transition,
                                 Evaluator.Observation observation, String message) {
     }
 
@@ -197,7 +197,7 @@ public class RuleRunner {
                 if (st.transition() != StateMachine.Transition.NONE) {
                     String kind = st.transition() == StateMachine.Transition.FIRED ? "fired" : "resolved";
                     String msg = message(rule, d, o, st.state());
-                    out.add(new DeviceOutcome(d.deviceId(), d.plcId(), s.name(), st.state().name(), kind, o, msg));
+                    out.add(new DeviceOutcome(t, d.deviceId(), d.plcId(), s.name(), st.state().name(), kind, o, msg));
                     if (record) {
                         insertEvent(dsl, rule, d, kind, t, o, msg);
                     }
@@ -230,7 +230,7 @@ public class RuleRunner {
                 case NONE -> null;
             };
             String msg = message(rule, d, o, st.state());
-            out.add(new DeviceOutcome(d.deviceId(), d.plcId(), before.name(), st.state().name(), kind, o, msg));
+            out.add(new DeviceOutcome(at, d.deviceId(), d.plcId(), before.name(), st.state().name(), kind, o, msg));
             if (!write) {
                 continue;
             }

@@ -229,6 +229,7 @@ public class AlertController {
 
     private ObjectNode outcome(RuleRunner.DeviceOutcome o) {
         ObjectNode d = json.createObjectNode();
+        d.put("at", o.at().toString());
         d.put("deviceId", o.deviceId().toString());
         d.put("device", o.plcId());
         d.put("stateBefore", o.stateBefore());

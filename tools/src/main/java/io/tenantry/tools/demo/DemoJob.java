@@ -140,6 +140,7 @@ public final class DemoJob {
         // months, FREE keeps 3 days) is also time-compressed by a whole factor so it fits in (retention - 1 day).
         Instant anchor = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Map<String, Path> fitted = new LinkedHashMap<>();
+        Map<String, Long> factors = new LinkedHashMap<>(); // issue 12: the alert scoring maps label times
         for (Provisioned p : devices) {
             Duration window = Duration.ofDays(p.feed().tenantKey().equals("pro") ? 7 - 1 : 3 - 1);
             Path out = work.resolve(p.feed().plcId() + ".csv");
@@ -149,6 +150,7 @@ public final class DemoJob {
                         p.feed().csv().getFileName(), factor);
             }
             fitted.put(p.username(), out);
+            factors.put(p.username(), factor);
         }
 
         // expected outcome, from the files alone
@@ -260,6 +262,18 @@ public final class DemoJob {
         }
         long deadLetters = deadLetters(env, tenantIds.values());
 
+        // 4b. alert-engine (issue 12): an anomaly rule per SKAB/NAB device replayed over the data, scored on the labels
+        List<AlertScoring.Device> skabDevices = new ArrayList<>();
+        List<AlertScoring.Device> nabDevices = new ArrayList<>();
+        for (Provisioned p : devices) {
+            var d = new AlertScoring.Device(p.tenantId(), p.feed().plcId(), fitted.get(p.username()), p.feed().csv(), p.feed().zone(),
+                    p.feed().separator(), factors.get(p.username()));
+            if (p.feed().plcId().startsWith("valve1-")) skabDevices.add(d);
+            else if (p.feed().tenantKey().equals("free")) nabDevices.add(d);
+        }
+        AlertScoring.Scores alerts = AlertScoring.run(o.get("alerts", "http://127.0.0.1:" + env.getOrDefault("TENANTRY_ALERT_PORT", "18084")),
+                issuer, skabDevices, nabDevices, datasets.resolve("nab/labels/combined_windows.json"));
+
         // 5. summary
         long seconds = Math.round(Duration.between(started, Instant.now()).toMillis() / 1000.0);
         System.out.println();
@@ -272,6 +286,11 @@ public final class DemoJob {
         }
         System.out.printf(Locale.ROOT, "  rows read %,d; replay %.1f s (%,.0f rows/s); dead letters %d; cross-tenant points %d%n",
                 rowsRead, replayTime.toMillis() / 1000.0, rowsRead / Math.max(0.001, replayTime.toMillis() / 1000.0), deadLetters, crossTenant);
+        System.out.printf(Locale.ROOT, "  alerts (EWMA anomaly rule per device, replayed): %d fired, %d resolved; SKAB valve1: precision %.3f"
+                        + " recall %.3f F1 %.3f FAR %.2f%% MAR %.2f%%; NAB: %d of %d labelled windows detected, %d firings outside%n",
+                alerts.fired(), alerts.resolved(), alerts.precision(), alerts.recall(), alerts.f1(), alerts.far(), alerts.mar(),
+                alerts.nabDetected(), alerts.nabWindows(), alerts.nabFalseAlarms());
+        alerts.nabLines().forEach(l -> System.out.println("    NAB " + l));
         System.out.println("  Swagger UI:        " + api + "/swagger-ui.html   (token: bin/tenantry token --role owner --tenant " + tenantIds.get("pro") + ")");
         System.out.println("  Ingest status:     " + o.get("ingest", "http://127.0.0.1:18081") + "/admin/ingest");
         System.out.println("  Telemetry example: " + api + "/api/v1/tenants/" + tenantIds.get("pro") + "/devices/" + devices.get(0).deviceId()
@@ -282,8 +301,9 @@ public final class DemoJob {
             System.out.printf(Locale.ROOT, "  MISMATCH: expected %d points and %d field values%n", expectedPoints, expectedValues);
         }
         System.out.printf(Locale.ROOT, "{\"tenants\":%d,\"devices\":%d,\"rows_read\":%d,\"points_stored\":%d,\"field_values_stored\":%d,"
-                        + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"seconds\":%d}%n",
-                tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, seconds);
+                        + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"alert_events\":%d,\"anomaly_f1\":%.4f,\"seconds\":%d}%n",
+                tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, alerts.fired(),
+                Double.isNaN(alerts.f1()) ? 0.0 : alerts.f1(), seconds);
         return ok ? 0 : 1;
     }
 
