@@ -178,6 +178,14 @@ public class RuleRunner {
      * are inserted into {@code alert_events} (no notifications, no state change).
      */
     public List<DeviceOutcome> backtest(AlertRule rule, Instant from, Instant to, Duration step, boolean record) {
+        return backtest(rule, from, to, step, record, false);
+    }
+
+    /**
+     * Like {@link #backtest(AlertRule, Instant, Instant, Duration, boolean)}; with {@code trace} every tick's
+     * outcome of every device is answered (transition null when none), not only the transitions.
+     */
+    public List<DeviceOutcome> backtest(AlertRule rule, Instant from, Instant to, Duration step, boolean record, boolean trace) {
         List<Target> targets = targets(rule);
         List<DeviceOutcome> out = new ArrayList<>();
         if (targets.isEmpty()) {
@@ -201,6 +209,8 @@ public class RuleRunner {
                     if (record) {
                         insertEvent(dsl, rule, d, kind, t, o, msg);
                     }
+                } else if (trace) {
+                    out.add(new DeviceOutcome(t, d.deviceId(), d.plcId(), s.name(), st.state().name(), null, o, null));
                 }
             }
         }

@@ -185,6 +185,10 @@ public class AlertRules {
             if (r.enabled() && !rec.getEnabled()) {
                 checkLimit(tx, r.tenantId(), r.id());
             }
+            if (rec.getEverySeconds() != r.every().toSeconds()) {
+                // ticks are counted in units of every: restart the count at the current tick of the new period
+                rec.setLastTick(clock.instant().getEpochSecond() / r.every().toSeconds());
+            }
             fill(rec, r);
             rec.store();
             return toRule(rec);

@@ -112,8 +112,8 @@ public final class RuleSpecs {
                 }
                 Double sig = number(spec, "limitSigmas", errors);
                 double s = sig == null ? 3 : sig;
-                if (s <= 0 || s > 20) {
-                    errors.add(new FieldError("spec.limitSigmas", "must be > 0 and <= 20", sig));
+                if (s <= 0 || s > 1000) {
+                    errors.add(new FieldError("spec.limitSigmas", "must be > 0 and <= 1000", sig));
                 }
                 Double minB = number(spec, "minBaseline", errors);
                 int mb = minB == null ? 10 : minB.intValue();

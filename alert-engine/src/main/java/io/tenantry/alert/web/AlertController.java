@@ -51,7 +51,8 @@ import static io.tenantry.db.jooq.Tables.TENANTS;
  *       DELETE; {@code /{ruleId}/enable}, {@code /{ruleId}/disable}: POST; {@code /{ruleId}/evaluate}: POST dry run —
  *       body {@code {}} or {@code {"at":t}} evaluates once and answers each device's observation and the transition
  *       it would make; {@code {"from":t,"to":t,"step":"10s","record":false}} replays the rule tick by tick over a past
- *       range and answers the transitions (with {@code record: true} they are also stored as events). Writes nothing
+ *       range and answers the transitions (with {@code record: true} they are also stored as events; with
+ *       {@code trace: true} also every tick's state and value per device). Writes nothing
  *       unless {@code record} is true.</li>
  *   <li>{@code /api/v1/tenants/{id}/alert-events}: GET (filters ruleId, kind, from, limit);
  *       {@code /{eventId}/acknowledge}: POST; {@code /{eventId}/deliveries}: GET.</li>
@@ -168,9 +169,26 @@ public class AlertController {
                 out.put("to", to.toString());
                 out.put("step", stepText);
                 out.put("recorded", record);
+                boolean trace = b.has("trace") && b.get("trace").asBoolean(false);
                 ArrayNode tr = out.putArray("transitions");
-                for (RuleRunner.DeviceOutcome o : runner.backtest(rule, from, to, step, record)) {
-                    tr.add(outcome(o));
+                ArrayNode ticks = trace ? out.putArray("ticks") : null;
+                for (RuleRunner.DeviceOutcome o : runner.backtest(rule, from, to, step, record, trace)) {
+                    if (o.transition() != null) {
+                        tr.add(outcome(o));
+                    }
+                    if (trace) {
+                        ObjectNode k = json.createObjectNode();
+                        k.put("at", o.at().toString());
+                        k.put("device", o.plcId());
+                        k.put("state", o.stateAfter());
+                        Object v = o.observation().values().get("value");
+                        if (v instanceof Number n) {
+                            k.put("value", n.doubleValue());
+                        } else {
+                            k.putNull("value");
+                        }
+                        ticks.add(k);
+                    }
                 }
                 return out;
             }

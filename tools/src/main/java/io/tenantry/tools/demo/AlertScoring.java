@@ -39,8 +39,10 @@ import java.util.Map;
  *       detection delay from the window's start (in the data's own time: the replay is time-compressed); firings
  *       outside any window are counted as false alarms.</li>
  * </ul>
- * Rule parameters are fixed here, a priori (λ = 0.2, L = 3 from the EWMA literature; baseline and window in the
- * data's time scale), never fitted on these labels. The rules are created disabled (they are evaluated by the
+ * Rule parameters are fixed here, a priori (λ = 0.2 from the EWMA literature; baseline and window in the data's
+ * time scale), never fitted on these labels. SKAB's control limit L is calibrated on in-control data only, as a
+ * control chart's phase I: the 99th percentile of the rule's per-tick score over the unlabelled
+ * {@code anomaly-free} file (replayed as its own device, not scored), at least 3; NAB has no such file: L = 3. The rules are created disabled (they are evaluated by the
  * replay, not by the live scheduler), so they do not use the plans' active-rule limits.
  */
 final class AlertScoring {
@@ -56,7 +58,7 @@ final class AlertScoring {
     }
 
     /** The results; {@code skabF1} is NaN when no SKAB row could be scored. */
-    record Scores(long fired, long resolved, long tp, long fp, long tn, long fn, List<String> nabLines, int nabWindows,
+    record Scores(double limitSigmas, long fired, long resolved, long tp, long fp, long tn, long fn, List<String> nabLines, int nabWindows,
                   int nabDetected, long nabFalseAlarms) {
         double precision() {
             return tp + fp == 0 ? 0 : (double) tp / (tp + fp);
@@ -87,24 +89,37 @@ final class AlertScoring {
      * @param skab   the SKAB valve1 devices (labelled)
      * @param nab    the NAB devices
      */
-    static Scores run(String alerts, LocalIssuer issuer, List<Device> skab, List<Device> nab, Path nabLabels) throws Exception {
+    static Scores run(String alerts, LocalIssuer issuer, Device calibration, List<Device> skab, List<Device> nab, Path nabLabels)
+            throws Exception {
         waitUp(alerts);
+        // SKAB's control limit L, calibrated on in-control data only (SPC phase I): the unlabelled anomaly-free file
+        // (not scored) is replayed with the same rule; L = the 99th percentile of its per-tick scores, at least 3
+        double limit = 3;
+        if (calibration != null) {
+            String owner = issuer.mint("demo-alerts", calibration.tenantId(), List.of("owner"), Duration.ofHours(1));
+            List<Row> rows = rows(calibration.fitted(), calibration.separator(), calibration.zone());
+            JsonNode res = backtest(alerts, owner, calibration, skabSpec(3), rows.get(0).at(), rows.get(rows.size() - 1).at(), "5s", false, true);
+            List<Double> scores = new ArrayList<>();
+            for (JsonNode t : res.get("ticks")) {
+                if (t.get("value").isNumber()) {
+                    scores.add(t.get("value").asDouble());
+                }
+            }
+            scores.sort(Double::compare);
+            if (!scores.isEmpty()) {
+                limit = Math.max(3, scores.get(Math.max(0, (int) Math.ceil(0.99 * scores.size()) - 1)));
+            }
+        }
         long fired = 0;
         long resolved = 0;
         long tp = 0, fp = 0, tn = 0, fn = 0;
         for (Device d : skab) {
             String owner = issuer.mint("demo-alerts", d.tenantId(), List.of("owner"), Duration.ofHours(1));
-            Map<String, Object> spec = new LinkedHashMap<>();
-            spec.put("fields", SKAB_FIELDS);
-            spec.put("lambda", 0.2);
-            spec.put("limitSigmas", 3);
-            spec.put("baseline", SKAB_BASELINE_S + "s");
-            spec.put("window", SKAB_WINDOW_S + "s");
-            spec.put("minBaseline", 30);
+            Map<String, Object> spec = skabSpec(limit);
             List<Row> rows = rows(d.fitted(), d.separator(), d.zone());
             Instant first = rows.get(0).at();
             Instant last = rows.get(rows.size() - 1).at();
-            List<Transition> tr = backtest(alerts, owner, d, spec, first, last, "5s");
+            List<Transition> tr = transitions(backtest(alerts, owner, d, spec, first, last, "5s", true, false));
             for (Transition t : tr) {
                 if (t.fired()) fired++; else resolved++;
             }
@@ -150,7 +165,7 @@ final class AlertScoring {
             Instant last = fittedRows.get(fittedRows.size() - 1).at();
             long span = Duration.between(first, last).toSeconds();
             long step = Math.max(Math.max(1, 3_600 / f), (span + 1999) / 2000);
-            List<Transition> tr = backtest(alerts, owner, d, spec, first.plusSeconds(baseline), last, step + "s");
+            List<Transition> tr = transitions(backtest(alerts, owner, d, spec, first.plusSeconds(baseline), last, step + "s", true, false));
             Instant origLast = origRows.stream().map(Row::at).max(Instant::compareTo).orElseThrow();
             String key = "realKnownCause/" + d.original().getFileName();
             List<Instant[]> wins = new ArrayList<>();
@@ -187,7 +202,7 @@ final class AlertScoring {
             sb.append(outside).append(" firings outside the windows");
             lines.add(sb.toString());
         }
-        return new Scores(fired, resolved, tp, fp, tn, fn, lines, windows, detected, falseAlarms);
+        return new Scores(limit, fired, resolved, tp, fp, tn, fn, lines, windows, detected, falseAlarms);
     }
 
     record Row(Instant at, int label) {
@@ -220,8 +235,28 @@ final class AlertScoring {
         return out;
     }
 
-    private static List<Transition> backtest(String alerts, String owner, Device d, Map<String, Object> spec, Instant from,
-                                             Instant to, String step) throws Exception {
+    /** The SKAB rule's spec: all eight sensors, λ = 0.2, control limit {@code limit}, 400 s baseline, 60 s window. */
+    static Map<String, Object> skabSpec(double limit) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("fields", SKAB_FIELDS);
+        spec.put("lambda", 0.2);
+        spec.put("limitSigmas", limit);
+        spec.put("baseline", SKAB_BASELINE_S + "s");
+        spec.put("window", SKAB_WINDOW_S + "s");
+        spec.put("minBaseline", 30);
+        return spec;
+    }
+
+    private static List<Transition> transitions(JsonNode res) {
+        List<Transition> out = new ArrayList<>();
+        for (JsonNode t : res.get("transitions")) {
+            out.add(new Transition(Instant.parse(t.get("at").asString()), "fired".equals(t.get("transition").asString())));
+        }
+        return out;
+    }
+
+    private static JsonNode backtest(String alerts, String owner, Device d, Map<String, Object> spec, Instant from,
+                                     Instant to, String step, boolean record, boolean trace) throws Exception {
         Map<String, Object> rule = new LinkedHashMap<>();
         rule.put("name", "anomaly " + d.plcId());
         rule.put("kind", "anomaly");
@@ -231,13 +266,8 @@ final class AlertScoring {
         rule.put("spec", spec);
         rule.put("labels", Map.of("source", "demo"));
         JsonNode created = post(alerts + "/api/v1/tenants/" + d.tenantId() + "/alert-rules", owner, rule, 201);
-        JsonNode res = post(alerts + "/api/v1/tenants/" + d.tenantId() + "/alert-rules/" + created.get("id").asString() + "/evaluate",
-                owner, Map.of("from", from.toString(), "to", to.toString(), "step", step, "record", true), 200);
-        List<Transition> out = new ArrayList<>();
-        for (JsonNode t : res.get("transitions")) {
-            out.add(new Transition(Instant.parse(t.get("at").asString()), "fired".equals(t.get("transition").asString())));
-        }
-        return out;
+        return post(alerts + "/api/v1/tenants/" + d.tenantId() + "/alert-rules/" + created.get("id").asString() + "/evaluate",
+                owner, Map.of("from", from.toString(), "to", to.toString(), "step", step, "record", record, "trace", trace), 200);
     }
 
     private static JsonNode post(String url, String token, Object body, int expected) throws Exception {

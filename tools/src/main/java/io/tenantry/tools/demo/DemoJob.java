@@ -265,14 +265,16 @@ public final class DemoJob {
         // 4b. alert-engine (issue 12): an anomaly rule per SKAB/NAB device replayed over the data, scored on the labels
         List<AlertScoring.Device> skabDevices = new ArrayList<>();
         List<AlertScoring.Device> nabDevices = new ArrayList<>();
+        AlertScoring.Device calibration = null;
         for (Provisioned p : devices) {
             var d = new AlertScoring.Device(p.tenantId(), p.feed().plcId(), fitted.get(p.username()), p.feed().csv(), p.feed().zone(),
                     p.feed().separator(), factors.get(p.username()));
-            if (p.feed().plcId().startsWith("valve1-")) skabDevices.add(d);
+            if (p.feed().plcId().equals("anomaly-free")) calibration = d;
+            else if (p.feed().plcId().startsWith("valve1-")) skabDevices.add(d);
             else if (p.feed().tenantKey().equals("free")) nabDevices.add(d);
         }
         AlertScoring.Scores alerts = AlertScoring.run(o.get("alerts", "http://127.0.0.1:" + env.getOrDefault("TENANTRY_ALERT_PORT", "18084")),
-                issuer, skabDevices, nabDevices, datasets.resolve("nab/labels/combined_windows.json"));
+                issuer, calibration, skabDevices, nabDevices, datasets.resolve("nab/labels/combined_windows.json"));
 
         // 5. summary
         long seconds = Math.round(Duration.between(started, Instant.now()).toMillis() / 1000.0);
@@ -286,9 +288,9 @@ public final class DemoJob {
         }
         System.out.printf(Locale.ROOT, "  rows read %,d; replay %.1f s (%,.0f rows/s); dead letters %d; cross-tenant points %d%n",
                 rowsRead, replayTime.toMillis() / 1000.0, rowsRead / Math.max(0.001, replayTime.toMillis() / 1000.0), deadLetters, crossTenant);
-        System.out.printf(Locale.ROOT, "  alerts (EWMA anomaly rule per device, replayed): %d fired, %d resolved; SKAB valve1: precision %.3f"
+        System.out.printf(Locale.ROOT, "  alerts (EWMA anomaly rule per device, replayed; SKAB L = %.2f): %d fired, %d resolved; SKAB valve1: precision %.3f"
                         + " recall %.3f F1 %.3f FAR %.2f%% MAR %.2f%%; NAB: %d of %d labelled windows detected, %d firings outside%n",
-                alerts.fired(), alerts.resolved(), alerts.precision(), alerts.recall(), alerts.f1(), alerts.far(), alerts.mar(),
+                alerts.limitSigmas(), alerts.fired(), alerts.resolved(), alerts.precision(), alerts.recall(), alerts.f1(), alerts.far(), alerts.mar(),
                 alerts.nabDetected(), alerts.nabWindows(), alerts.nabFalseAlarms());
         alerts.nabLines().forEach(l -> System.out.println("    NAB " + l));
         System.out.println("  Swagger UI:        " + api + "/swagger-ui.html   (token: bin/tenantry token --role owner --tenant " + tenantIds.get("pro") + ")");
