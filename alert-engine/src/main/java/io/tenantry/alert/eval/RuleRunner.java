@@ -54,6 +54,8 @@ import static io.tenantry.db.jooq.Tables.DEVICES;
 public class RuleRunner {
     private static final Logger log = LoggerFactory.getLogger(RuleRunner.class);
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    /** Most device ticks one traced backtest answers. */
+    public static final long MAX_TRACE = 200_000;
 
     private final DSLContext dsl;
     private final Evaluator evaluator;
@@ -190,6 +192,12 @@ public class RuleRunner {
         List<DeviceOutcome> out = new ArrayList<>();
         if (targets.isEmpty()) {
             return out;
+        }
+        long ticks = Duration.between(from, to).dividedBy(step) + 1;
+        if (trace && ticks * targets.size() > MAX_TRACE) {
+            throw new io.tenantry.core.error.InvalidInputException("alerts:evaluate.invalid", "a trace holds at most " + MAX_TRACE
+                    + " device ticks; this one would hold " + ticks * targets.size(),
+                    List.of(new io.tenantry.core.error.FieldError("trace", "shorten the range, widen the step or narrow the selector", true)));
         }
         Map<UUID, StateMachine.State> state = new HashMap<>();
         Map<UUID, Instant> since = new HashMap<>();
