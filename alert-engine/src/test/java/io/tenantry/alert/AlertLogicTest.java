@@ -76,6 +76,24 @@ class AlertLogicTest {
     }
 
     @Test
+    void ticksAreSpreadOverThePeriodAndNeverDueInTheFuture() {
+        java.util.Set<Long> phases = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            java.util.UUID id = java.util.UUID.randomUUID();
+            long p = io.tenantry.alert.eval.Ticks.phase(id, 30);
+            assertThat(p).isBetween(0L, 29L);
+            phases.add(p);
+            Instant now = T0.plusMillis(i * 7919L);
+            long k = io.tenantry.alert.eval.Ticks.current(id, 30, now);
+            Instant due = io.tenantry.alert.eval.Ticks.due(id, 30, k);
+            assertThat(due).isBeforeOrEqualTo(now);
+            assertThat(io.tenantry.alert.eval.Ticks.due(id, 30, k + 1)).isAfter(now);
+        }
+        assertThat(phases.size()).isGreaterThan(20); // 200 random rules cover most of the 30 phases
+        assertThat(io.tenantry.alert.eval.Ticks.phase(java.util.UUID.randomUUID(), 1)).isZero();
+    }
+
+    @Test
     void templateFillsValuesAndLeavesTheRest() {
         assertThat(Template.render("{{device}} temperature {{value}} > {{threshold}} {{nope}}",
                 Map.of("device", "pump-1", "value", 81.23456, "threshold", 80.0))).isEqualTo("pump-1 temperature 81.2346 > 80 ");

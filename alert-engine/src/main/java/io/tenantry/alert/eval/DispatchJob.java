@@ -20,11 +20,12 @@ import java.util.concurrent.Future;
 
 import static io.tenantry.db.jooq.Tables.ALERT_RULES;
 import static io.tenantry.db.jooq.Tables.ALERT_RULE_RUNS;
+import static io.tenantry.db.jooq.Tables.TENANTS;
 
 /**
  * The Quartz job (clustered JDBC store, scheduler {@code tenantry-alerts}) that evaluates due rules: every
- * {@code tenantry.alerts.dispatch-interval} it picks the enabled rules whose current tick
- * {@code floor(epoch seconds / every)} is newer than their {@code last_tick} and runs each on the instance's worker
+ * {@code tenantry.alerts.dispatch-interval} it picks the enabled rules of ACTIVE tenants whose current tick
+ * ({@link Ticks}) is newer than their {@code last_tick} and runs each on the instance's worker
  * pool through {@link RuleRunner#runTick}, whose claim makes a (rule, tick) run exactly once over all instances even
  * if two dispatchers overlapped (Quartz already fires a trigger on one instance only). A tick missed entirely (all
  * instances down) is not caught up: the next one evaluates the present. Also prunes {@code alert_rule_runs} older
@@ -55,12 +56,14 @@ public class DispatchJob extends QuartzJobBean {
 
     /** One pass: runs every due rule and waits for them. @return rules evaluated by this instance */
     public int dispatchOnce() {
-        long now = clock.instant().getEpochSecond();
+        java.time.Instant nowT = clock.instant();
+        long now = nowT.getEpochSecond();
         var due = dsl.select(ALERT_RULES.ID, ALERT_RULES.EVERY_SECONDS, ALERT_RULES.LAST_TICK).from(ALERT_RULES)
-                .where(ALERT_RULES.ENABLED.isTrue()).fetch();
+                .join(TENANTS).on(TENANTS.ID.eq(ALERT_RULES.TENANT_ID))
+                .where(ALERT_RULES.ENABLED.isTrue()).and(TENANTS.STATUS.eq("ACTIVE")).fetch();
         List<Future<Boolean>> running = new ArrayList<>();
         for (var r : due) {
-            long tick = now / r.value2();
+            long tick = Ticks.current(r.value1(), r.value2(), nowT);
             if (tick > r.value3()) {
                 UUID id = r.value1();
                 running.add(workers.submit(() -> runner.runTick(id, tick, ruleId -> {

@@ -129,7 +129,7 @@ public class RuleRunner {
         if (rule == null) {
             return false;
         }
-        Instant due = Instant.ofEpochSecond(tick * rule.every().toSeconds());
+        Instant due = Ticks.due(ruleId, rule.every().toSeconds(), tick);
         int devices = 0;
         int queries = 0;
         String error = null;

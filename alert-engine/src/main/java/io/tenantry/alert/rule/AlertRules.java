@@ -187,7 +187,7 @@ public class AlertRules {
             }
             if (rec.getEverySeconds() != r.every().toSeconds()) {
                 // ticks are counted in units of every: restart the count at the current tick of the new period
-                rec.setLastTick(clock.instant().getEpochSecond() / r.every().toSeconds());
+                rec.setLastTick(io.tenantry.alert.eval.Ticks.current(r.id(), r.every().toSeconds(), clock.instant()));
             }
             fill(rec, r);
             rec.store();
