@@ -146,6 +146,18 @@ public class RuleRunner {
             log.warn("rule {} tick {}: {}", ruleId, tick, error);
         }
         long cpu = CPU.getCurrentThreadCpuTime() - cpu0;
+        if (!dsl.fetchExists(ALERT_RULES, ALERT_RULES.ID.eq(ruleId))) {
+            return true; // deleted while it was evaluated: its runs went with it
+        }
+        try {
+            recordRun(ruleId, tick, due, started, devices, queries, cpu, error);
+        } catch (org.springframework.dao.DataIntegrityViolationException e) {
+            log.debug("rule {} deleted before its run was recorded", ruleId);
+        }
+        return true;
+    }
+
+    private void recordRun(UUID ruleId, long tick, Instant due, Instant started, int devices, int queries, long cpu, String error) {
         dsl.insertInto(ALERT_RULE_RUNS).set(ALERT_RULE_RUNS.RULE_ID, ruleId).set(ALERT_RULE_RUNS.TICK, tick)
                 .set(ALERT_RULE_RUNS.INSTANCE, instance).set(ALERT_RULE_RUNS.DUE_AT, odt(due))
                 .set(ALERT_RULE_RUNS.STARTED_AT, odt(started)).set(ALERT_RULE_RUNS.FINISHED_AT, odt(clock.instant()))
@@ -153,7 +165,6 @@ public class RuleRunner {
                 .set(ALERT_RULE_RUNS.CPU_NANOS, Math.max(0, cpu))
                 .set(ALERT_RULE_RUNS.ERROR, error == null ? null : error.substring(0, Math.min(1000, error.length())))
                 .execute();
-        return true;
     }
 
     /** Loads a rule by id regardless of tenant (the scheduler's view). */
