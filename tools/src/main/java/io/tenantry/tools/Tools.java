@@ -17,7 +17,7 @@ public final class Tools {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: tools demo|bench|bench-api|bench-idle|gateway-bench|grafana-check [options]");
+            System.err.println("usage: tools demo|bench|bench-api|bench-idle|bench-alerts|gateway-bench|grafana-check [options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -25,6 +25,7 @@ public final class Tools {
             case "demo" -> DemoJob.run(Options.parse(rest));
             case "bench" -> IngestBenchmark.run(Options.parse(rest));
             case "bench-api", "bench-idle" -> io.tenantry.tools.bench.Benchmarks.run(args[0], Options.parse(rest));
+            case "bench-alerts" -> io.tenantry.tools.bench.AlertBenchmark.run(Options.parse(rest));
             case "gateway-bench" -> io.tenantry.tools.bench.GatewayBenchmark.run(Options.parse(rest));
             case "grafana-check" -> io.tenantry.tools.grafana.GrafanaCheck.run(rest); // issue 14
             default -> {

@@ -1,6 +1,7 @@
 package io.tenantry.provisioning.telemetry;
 
 import io.tenantry.adapters.influx.InfluxQL;
+import io.tenantry.adapters.influx.TenantInfluxQL;
 import io.tenantry.core.error.FieldError;
 import io.tenantry.core.error.InvalidInputException;
 import io.tenantry.core.error.UnavailableException;
@@ -313,11 +314,9 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
             }
             select = String.join(", ", parts);
         }
-        return "SELECT " + select + " FROM " + InfluxQL.ident(bucket.database()) + "." + InfluxQL.ident(bucket.retentionPolicy())
-                + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), measurement))
-                + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
-                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(plcId)
-                + " AND time >= " + nanos(from) + " AND time <= " + nanos(to)
+        return "SELECT " + select + " FROM " + TenantInfluxQL.from(bucket, tenant, measurement)
+                + " WHERE " + TenantInfluxQL.tenantIs(tenant) + " AND " + TenantInfluxQL.deviceIs(plcId)
+                + " AND " + TenantInfluxQL.timeBetween(from, to)
                 + (agg == null ? "" : " GROUP BY time(" + interval + ") fill(none)")
                 + " ORDER BY time ASC LIMIT " + limit;
     }
@@ -494,7 +493,7 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
     }
 
     private static long nanos(Instant t) {
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        return TenantInfluxQL.nanos(t);
     }
 
     private static Instant parseTime(String field, String value, Instant dflt, List<FieldError> errors) {

@@ -140,6 +140,7 @@ public final class DemoJob {
         // months, FREE keeps 3 days) is also time-compressed by a whole factor so it fits in (retention - 1 day).
         Instant anchor = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Map<String, Path> fitted = new LinkedHashMap<>();
+        Map<String, Long> factors = new LinkedHashMap<>(); // issue 12: the alert scoring maps label times
         for (Provisioned p : devices) {
             Duration window = Duration.ofDays(p.feed().tenantKey().equals("pro") ? 7 - 1 : 3 - 1);
             Path out = work.resolve(p.feed().plcId() + ".csv");
@@ -149,6 +150,7 @@ public final class DemoJob {
                         p.feed().csv().getFileName(), factor);
             }
             fitted.put(p.username(), out);
+            factors.put(p.username(), factor);
         }
 
         // expected outcome, from the files alone
@@ -265,6 +267,20 @@ public final class DemoJob {
                 .map(p -> new RollupDemoCheck.Device(p.username(), "/api/v1/tenants/" + p.tenantId() + "/devices/" + p.deviceId() + "/telemetry",
                         issuer.mint("demo-viewer", p.tenantId(), List.of("viewer"), Duration.ofHours(1)))).toList(), Instant.parse(from), Instant.parse(to));
 
+        // 4b. alert-engine (issue 12): an anomaly rule per SKAB/NAB device replayed over the data, scored on the labels
+        List<AlertScoring.Device> skabDevices = new ArrayList<>();
+        List<AlertScoring.Device> nabDevices = new ArrayList<>();
+        AlertScoring.Device calibration = null;
+        for (Provisioned p : devices) {
+            var d = new AlertScoring.Device(p.tenantId(), p.feed().plcId(), fitted.get(p.username()), p.feed().csv(), p.feed().zone(),
+                    p.feed().separator(), factors.get(p.username()));
+            if (p.feed().plcId().equals("anomaly-free")) calibration = d;
+            else if (p.feed().plcId().startsWith("valve1-")) skabDevices.add(d);
+            else if (p.feed().tenantKey().equals("free")) nabDevices.add(d);
+        }
+        AlertScoring.Scores alerts = AlertScoring.run(o.get("alerts", "http://127.0.0.1:" + env.getOrDefault("TENANTRY_ALERT_PORT", "18084")),
+                issuer, calibration, skabDevices, nabDevices, datasets.resolve("nab/labels/combined_windows.json"));
+
         // 5. summary
         long seconds = Math.round(Duration.between(started, Instant.now()).toMillis() / 1000.0);
         System.out.println();
@@ -279,6 +295,11 @@ public final class DemoJob {
                 rowsRead, replayTime.toMillis() / 1000.0, rowsRead / Math.max(0.001, replayTime.toMillis() / 1000.0), deadLetters, crossTenant);
         System.out.printf(Locale.ROOT, "  rollups (10 s, 1 m) vs raw through the API: %,d windows checked, %d mismatches %s; pass %s%n",
                 rollups.windowsChecked(), rollups.mismatches(), rollups.examples(), rollups.pass());
+        System.out.printf(Locale.ROOT, "  alerts (EWMA anomaly rule per device, replayed; SKAB L = %.2f): %d fired, %d resolved; SKAB valve1: precision %.3f"
+                        + " recall %.3f F1 %.3f FAR %.2f%% MAR %.2f%%; NAB: %d of %d labelled windows detected, %d firings outside%n",
+                alerts.limitSigmas(), alerts.fired(), alerts.resolved(), alerts.precision(), alerts.recall(), alerts.f1(), alerts.far(), alerts.mar(),
+                alerts.nabDetected(), alerts.nabWindows(), alerts.nabFalseAlarms());
+        alerts.nabLines().forEach(l -> System.out.println("    NAB " + l));
         System.out.println("  Swagger UI:        " + api + "/swagger-ui.html   (token: bin/tenantry token --role owner --tenant " + tenantIds.get("pro") + ")");
         System.out.println("  Ingest status:     " + o.get("ingest", "http://127.0.0.1:18081") + "/admin/ingest");
         System.out.println("  Telemetry example: " + api + "/api/v1/tenants/" + tenantIds.get("pro") + "/devices/" + devices.get(0).deviceId()
@@ -303,9 +324,11 @@ public final class DemoJob {
         }
         System.out.printf(Locale.ROOT, "{\"tenants\":%d,\"devices\":%d,\"rows_read\":%d,\"points_stored\":%d,\"field_values_stored\":%d,"
                         + "\"dead_letters\":%d,\"cross_tenant_points\":%d,\"gateway_queries\":%d,\"gateway_cross_tenant_rows\":%d,"
+                        + "\"alert_events\":%d,\"anomaly_f1\":%.4f,"
                         + "\"seconds\":%d,\"rollup_windows_checked\":%d,\"rollup_mismatches\":%d%s}%n",
                 tenantIds.size(), devices.size(), rowsRead, pointsStored, valuesStored, deadLetters, crossTenant, gw.queries(),
-                gw.crossTenantRows(), seconds, rollups.windowsChecked(), rollups.mismatches(), GrafanaDemo.json(grafana));
+                gw.crossTenantRows(), alerts.fired(), Double.isNaN(alerts.f1()) ? 0.0 : alerts.f1(), seconds,
+                rollups.windowsChecked(), rollups.mismatches(), GrafanaDemo.json(grafana));
         return ok ? 0 : 1;
     }
 
