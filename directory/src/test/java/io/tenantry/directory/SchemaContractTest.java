@@ -36,11 +36,13 @@ class SchemaContractTest {
     }
 
     @Test
-    void tenantStatusesAndDeviceTypesMatchFlywayV1() throws IOException {
+    void tenantStatusesAndDeviceTypesMatchFlyway() throws IOException {
         String v1 = migration("V1__tenants_devices_audit.sql");
         assertThat(inList(v1, "status")).isEqualTo(Arrays.stream(TenantStatus.values()).map(Enum::name)
                 .collect(Collectors.toSet()));
-        assertThat(inList(v1, "type")).isEqualTo(DeviceType.VALUES);
+        // V12 replaced V1's device type constraint (adds 'generic')
+        String v12 = migration("V12__generic_device_type_rejection_index.sql");
+        assertThat(inList(v12, "type")).isEqualTo(DeviceType.VALUES);
     }
 
     @Test
