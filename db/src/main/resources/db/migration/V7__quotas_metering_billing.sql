@@ -59,6 +59,7 @@ CREATE TABLE usage_minute (
     field_values         BIGINT NOT NULL,
     refused_field_values BIGINT NOT NULL,
     rejected             JSONB NOT NULL,
+    latency_hist         BIGINT[] NOT NULL,
     latency_p95_ms       BIGINT,
     PRIMARY KEY (tenant_id, minute)
 );
@@ -73,6 +74,7 @@ CREATE TABLE usage_day (
     field_values         BIGINT NOT NULL,
     refused_field_values BIGINT NOT NULL,
     rejected             JSONB NOT NULL,
+    latency_hist         BIGINT[] NOT NULL,
     latency_p95_ms       BIGINT,
     devices_active       INTEGER NOT NULL,
     cardinality_series   BIGINT,

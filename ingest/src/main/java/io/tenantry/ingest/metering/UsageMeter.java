@@ -1,5 +1,6 @@
 package io.tenantry.ingest.metering;
 
+import io.tenantry.core.quota.LatencyHistogram;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.pipeline.Envelope;
 import io.tenantry.ingest.spool.SpoolEntry;

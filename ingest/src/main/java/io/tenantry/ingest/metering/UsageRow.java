@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param fieldValues        field values handed off (the unit of the plan's {@code points_per_minute})
  * @param refusedFieldValues field values the quota refused
  * @param rejected           reason code → messages refused
- * @param latencyHist        publish→stored histogram ({@link LatencyHistogram}), one sample per message
+ * @param latencyHist        publish→stored histogram ({@link io.tenantry.core.quota.LatencyHistogram}), one sample per message
  */
 public record UsageRow(Instant minute, UUID tenantId, UUID instanceId, long messages, long points, long fieldValues,
                        long refusedFieldValues, Map<String, Long> rejected, long[] latencyHist) {

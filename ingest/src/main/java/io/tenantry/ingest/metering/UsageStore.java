@@ -1,7 +1,6 @@
 package io.tenantry.ingest.metering;
 
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 import org.jooq.Query;
 
 import java.sql.Timestamp;
@@ -46,13 +45,13 @@ public final class UsageStore {
             qs.add(dsl.query("""
                     INSERT INTO ingest_usage (minute, tenant_id, instance_id, messages, points, field_values,
                         refused_field_values, rejected, latency_hist, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?::timestamptz, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::timestamptz)
                     ON CONFLICT (minute, tenant_id, instance_id) DO UPDATE SET messages = EXCLUDED.messages,
                         points = EXCLUDED.points, field_values = EXCLUDED.field_values,
                         refused_field_values = EXCLUDED.refused_field_values, rejected = EXCLUDED.rejected,
                         latency_hist = EXCLUDED.latency_hist, updated_at = EXCLUDED.updated_at""",
                     r.minute().atOffset(ZoneOffset.UTC), r.tenantId(), r.instanceId(), r.messages(), r.points(),
-                    r.fieldValues(), r.refusedFieldValues(), JSONB.valueOf(json(r.rejected())), hist, now));
+                    r.fieldValues(), r.refusedFieldValues(), json(r.rejected()), hist, now));
         }
         dsl.transaction(cfg -> cfg.dsl().batch(qs).execute());
     }

@@ -55,7 +55,7 @@ public final class QuotaStore {
         Map<UUID, Long> out = new HashMap<>();
         for (Record r : dsl.fetch("""
                 SELECT tenant_id, SUM(field_values) FROM ingest_usage
-                WHERE minute >= ? AND minute < ? AND instance_id <> ? GROUP BY tenant_id""",
+                WHERE minute >= ?::timestamptz AND minute < ?::timestamptz AND instance_id <> ? GROUP BY tenant_id""",
                 from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC), self)) {
             out.put(r.get(0, UUID.class), r.get(1, Long.class));
         }

@@ -1,5 +1,7 @@
 package io.tenantry.ingest.metering;
 
+import io.tenantry.core.quota.LatencyHistogram;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,9 +1,9 @@
-package io.tenantry.ingest.metering;
+package io.tenantry.core.quota;
 
 /**
  * A mergeable latency histogram for publish→stored p95 (issue 10): {@link #BUCKETS} buckets, bucket 0 holds
  * 0–1 ms, bucket k (k ≥ 1) holds (1.25^(k-1), 1.25^k] ms, the last one everything above (1.25^94 ms ≈ 15 days).
- * Counts add up across instances and minutes (quota-service merges the {@code ingest_usage.latency_hist} arrays),
+ * Counts add up across instances and minutes (quota-service merges the {@code ingest_usage.latency_hist} arrays into {@code usage_minute} and {@code usage_day}),
  * and a percentile is read as its bucket's upper bound, so it is exact within 25 %.
  */
 public final class LatencyHistogram {
