@@ -54,6 +54,59 @@ public final class LineFields {
     }
 
     /**
+     * @return the index of the space that ends the series key (measurement and tags), or the line's length when
+     *         there is none
+     */
+    public static int seriesEnd(String line) {
+        int n = line.length();
+        int i = 0;
+        while (i < n) {
+            char c = line.charAt(i);
+            if (c == '\\') {
+                i += 2;
+                continue;
+            }
+            if (c == ' ') {
+                return i;
+            }
+            i++;
+        }
+        return n;
+    }
+
+    /** The field keys of a line, as written (escaped). */
+    public static java.util.Set<String> fieldKeys(String line) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        int n = line.length();
+        int start = seriesEnd(line) + 1;
+        boolean quoted = false;
+        boolean inKey = true;
+        for (int i = start; i < n; i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '=' && inKey) {
+                keys.add(line.substring(start, i));
+                inKey = false;
+            } else if (c == ',') {
+                start = i + 1;
+                inKey = true;
+            } else if (c == ' ') {
+                break;
+            }
+        }
+        return keys;
+    }
+
+    /**
      * @return the line's timestamp in nanoseconds since the epoch (the digits after its last space), or
      *         {@link Long#MIN_VALUE} when it has none
      */

@@ -33,6 +33,12 @@ import java.util.UUID;
  * {@link #LIVE_WINDOW} before its receive time (a live device stamps its points as it publishes); otherwise
  * (replays, backfill, points without {@code ts}) its MQTT receive time. One latency sample per message.
  * <p>
+ * <b>Stored, not sent.</b> Counts follow what InfluxDB keeps: a point that repeats the series and timestamp of one
+ * of its device's last {@value #RECENT} points on this process (e.g. a recorded file listing one timestamp twice)
+ * overwrites it in InfluxDB, so it adds no point and only the field values of keys the earlier one lacked. A repeat
+ * of an older point, or of one another ingest process stored, is not detected and is counted (that cannot be known
+ * without reading InfluxDB). Memory: at most {@value #RECENT} line references per device.
+ * <p>
  * <b>last_seen_at.</b> The newest hand-off time per device (tenant, plc id), collected here and written in one
  * statement per flush interval by {@link MeteringService}.
  * <p>
@@ -46,6 +52,10 @@ public final class UsageMeter {
     private final Clock clock;
     private final Map<Key, Row> rows = new LinkedHashMap<>();
     private Map<DeviceKey, Instant> lastSeen = new HashMap<>();
+    /** Each device's (topic's) last {@value #RECENT} counted points: a repeat of one is not a new point. */
+    private final Map<String, RecentPoints> recentPoints = new HashMap<>();
+    /** Points per device remembered to recognise repeats. */
+    static final int RECENT = 64;
 
     /** @param clock wall clock (UTC minutes; injectable for tests) */
     public UsageMeter(Clock clock) {
@@ -81,9 +91,25 @@ public final class UsageMeter {
                 }
                 tenant = p.tenantId();
                 topic = p.topic();
+                String line = p.line();
+                long ts = LineFields.timestampNanos(line);
+                int seriesEnd = LineFields.seriesEnd(line);
+                RecentPoints recent = recentPoints.computeIfAbsent(topic, k -> new RecentPoints());
+                long key = ts * 31 + hash(line, seriesEnd);
+                RecentPoint prev = recent.get(key);
+                if (prev != null && prev.seriesEnd == seriesEnd && prev.line.regionMatches(0, line, 0, seriesEnd)
+                        && LineFields.timestampNanos(prev.line) == ts) {
+                    // the device repeats a recent point's series and timestamp: InfluxDB overwrites (merges) it,
+                    // so only field keys the earlier point did not have add stored field values
+                    java.util.Set<String> keys = LineFields.fieldKeys(line);
+                    keys.removeAll(prev.keys());
+                    fieldValues += keys.size();
+                    prev.keys().addAll(keys);
+                    continue;
+                }
+                recent.put(key, new RecentPoint(line, seriesEnd));
                 points++;
-                fieldValues += LineFields.fieldCount(p.line());
-                long ts = LineFields.timestampNanos(p.line());
+                fieldValues += LineFields.fieldCount(line);
                 if (ts != Long.MIN_VALUE) {
                     newestTsMs = Math.max(newestTsMs, Math.floorDiv(ts, 1_000_000L));
                 }
@@ -184,6 +210,40 @@ public final class UsageMeter {
     }
 
     private record Key(UUID tenant, long minute) {
+    }
+
+    private static int hash(String s, int end) {
+        int h = 0;
+        for (int i = 0; i < end; i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        return h;
+    }
+
+    /** A device's recent points by (timestamp, series) key, oldest evicted beyond {@link #RECENT}. */
+    private static final class RecentPoints extends LinkedHashMap<Long, RecentPoint> {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, RecentPoint> eldest) {
+            return size() > RECENT;
+        }
+    }
+
+    private static final class RecentPoint {
+        final String line;
+        final int seriesEnd;
+        java.util.Set<String> keys;
+
+        RecentPoint(String line, int seriesEnd) {
+            this.line = line;
+            this.seriesEnd = seriesEnd;
+        }
+
+        java.util.Set<String> keys() {
+            if (keys == null) {
+                keys = LineFields.fieldKeys(line);
+            }
+            return keys;
+        }
     }
 
     private static final class Row {
