@@ -65,6 +65,8 @@ class UsageBillingIT {
     UpgradeRecommendations recommendations;
     @Autowired
     Scheduler scheduler;
+    @Autowired
+    io.tenantry.quota.usage.BrokerHardCap hardCap;
 
     private Connection owner;
     private DSLContext dsl;
@@ -103,6 +105,7 @@ class UsageBillingIT {
             dsl.execute("DELETE FROM ingest_usage WHERE tenant_id = ?", t);
             dsl.execute("DELETE FROM usage_minute WHERE tenant_id = ?", t);
             dsl.execute("DELETE FROM usage_day WHERE tenant_id = ?", t);
+            dsl.execute("DELETE FROM outbox WHERE tenant_id = ? AND kind = 'quota.broker'", t);
             dsl.execute("DELETE FROM tenants WHERE id = ?", t);
         }
         owner.close();
@@ -282,5 +285,34 @@ class UsageBillingIT {
         // the jobs are registered on the clustered scheduler
         assertThat(scheduler.checkExists(JobKey.jobKey("usage-rollup", "quota"))).isTrue();
         assertThat(scheduler.checkExists(JobKey.jobKey("upgrade-recommendations", "quota"))).isTrue();
+    }
+
+    @Test
+    void twiceTheBudgetReceivedBlocksPublishingThroughTheOutboxAndAnUpgradeLiftsIt() {
+        UUID t = tenant("FREE", 1); // budget 1,440 a day
+        UUID inst = UUID.randomUUID();
+        Instant m = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        ingestRow(m, t, inst, 10, 1500, "{\"quota_exceeded\":5}", 1300, 5); // received 2,800 < 2,880
+        rollup.rollup(Duration.ofMinutes(15));
+        hardCap.evaluate();
+        assertThat(dsl.fetchCount(DSL.table("quota_blocks"), DSL.field("tenant_id").eq(t))).isZero();
+        ingestRow(m.minus(Duration.ofMinutes(1)), t, inst, 0, 0, "{\"quota_exceeded\":1}", 100, 5); // 2,900 ≥ 2,880
+        rollup.rollup(Duration.ofMinutes(15));
+        hardCap.evaluate();
+        hardCap.evaluate(); // idempotent: one block, one outbox entry
+        String detail = dsl.fetchValue("SELECT detail FROM quota_blocks WHERE tenant_id = ?", t).toString();
+        assertThat(detail).contains("limit broker_hard_cap", "current 2900", "plan FREE", "200 %");
+        assertThat(dsl.fetchCount(DSL.table("outbox"), DSL.field("tenant_id").eq(t).and(DSL.field("kind").eq("quota.broker"))))
+                .isEqualTo(1);
+        // an upgrade (here the override) lifts the block within one run, with a second outbox entry
+        dsl.execute("UPDATE tenant_plan_overrides SET points_per_minute = 500 WHERE tenant_id = ?", t);
+        hardCap.evaluate();
+        assertThat(dsl.fetchCount(DSL.table("quota_blocks"), DSL.field("tenant_id").eq(t))).isZero();
+        assertThat(dsl.fetchCount(DSL.table("outbox"), DSL.field("tenant_id").eq(t).and(DSL.field("kind").eq("quota.broker"))))
+                .isEqualTo(2);
+        // a block of a past day is lifted by the next run
+        dsl.execute("INSERT INTO quota_blocks (tenant_id, day, detail, created_at) VALUES (?, CURRENT_DATE - 1, 'old', now())", t);
+        hardCap.evaluate();
+        assertThat(dsl.fetchCount(DSL.table("quota_blocks"), DSL.field("tenant_id").eq(t))).isZero();
     }
 }

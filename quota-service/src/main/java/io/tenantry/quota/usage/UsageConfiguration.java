@@ -29,6 +29,11 @@ public class UsageConfiguration {
     }
 
     @Bean
+    BrokerHardCap brokerHardCap(DSLContext dsl, QuotaServiceProperties p, ObjectProvider<Clock> clock) {
+        return new BrokerHardCap(dsl, clock.getIfAvailable(Clock::systemUTC), p.brokerCapFactor());
+    }
+
+    @Bean
     UpgradeRecommendations upgradeRecommendations(DSLContext dsl, ObjectProvider<Clock> clock) {
         return new UpgradeRecommendations(dsl, clock.getIfAvailable(Clock::systemUTC));
     }

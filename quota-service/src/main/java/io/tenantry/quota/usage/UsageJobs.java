@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * time across instances ({@link DisallowConcurrentExecution}, one trigger each).
  * <ul>
  *   <li>{@code usage-rollup}: every {@code tenantry.quota.rollup-interval} (default 10 s) — ingest_usage →
- *       usage_minute / usage_day / platform_metrics ({@link UsageRollup}) with a 15-minute look-back;</li>
+ *       usage_minute / usage_day / platform_metrics ({@link UsageRollup}) with a 15-minute look-back, then the
+ *       broker hard cap ({@link BrokerHardCap});</li>
  *   <li>{@code upgrade-recommendations}: every 10 minutes ({@link UpgradeRecommendations}; idempotent).</li>
  * </ul>
  */
@@ -58,15 +59,19 @@ public class UsageJobs {
     public static class RollupJob implements Job {
         private static final Logger log = LoggerFactory.getLogger(RollupJob.class);
         private final UsageRollup rollup;
+        private final BrokerHardCap hardCap;
 
-        public RollupJob(UsageRollup rollup) {
+        public RollupJob(UsageRollup rollup, BrokerHardCap hardCap) {
             this.rollup = rollup;
+            this.hardCap = hardCap;
         }
 
         @Override
         public void execute(JobExecutionContext context) {
             UsageRollup.Result r = rollup.rollup(java.time.Duration.ofMinutes(15));
-            log.debug("usage rollup: {} minute row(s), {} day row(s)", r.minutes(), r.days());
+            BrokerHardCap.Result caps = hardCap.evaluate();
+            log.debug("usage rollup: {} minute row(s), {} day row(s); broker blocks: {} set, {} lifted", r.minutes(),
+                    r.days(), caps.blocked(), caps.lifted());
         }
     }
 
