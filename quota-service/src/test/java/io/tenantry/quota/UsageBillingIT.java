@@ -310,6 +310,11 @@ class UsageBillingIT {
         assertThat(dsl.fetchCount(DSL.table("quota_blocks"), DSL.field("tenant_id").eq(t))).isZero();
         assertThat(dsl.fetchCount(DSL.table("outbox"), DSL.field("tenant_id").eq(t).and(DSL.field("kind").eq("quota.broker"))))
                 .isEqualTo(2);
+        // purge: ingest rows beyond 3 days go (the day row stays)
+        ingestRow(Instant.now().minus(Duration.ofDays(4)), t, inst, 1, 1, "{}", 0, 5);
+        rollup.purge(Duration.ofDays(3), Duration.ofDays(35));
+        assertThat(dsl.fetchCount(DSL.table("ingest_usage"), DSL.field("tenant_id").eq(t)
+                .and(DSL.field("minute").lt(DSL.currentOffsetDateTime().minus(3))))).isZero();
         // a block of a past day is lifted by the next run
         dsl.execute("INSERT INTO quota_blocks (tenant_id, day, detail, created_at) VALUES (?, CURRENT_DATE - 1, 'old', now())", t);
         hardCap.evaluate();

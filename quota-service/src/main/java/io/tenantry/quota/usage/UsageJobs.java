@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
  * <ul>
  *   <li>{@code usage-rollup}: every {@code tenantry.quota.rollup-interval} (default 10 s) — ingest_usage →
  *       usage_minute / usage_day / platform_metrics ({@link UsageRollup}) with a 15-minute look-back, then the
- *       broker hard cap ({@link BrokerHardCap});</li>
+ *       broker hard cap ({@link BrokerHardCap}); ingest_usage rows older than 3 days and usage_minute rows older than
+ *       35 days are deleted (usage_day rows stay: the billing record);</li>
  *   <li>{@code upgrade-recommendations}: every 10 minutes ({@link UpgradeRecommendations}; idempotent).</li>
  * </ul>
  */
@@ -70,6 +71,7 @@ public class UsageJobs {
         public void execute(JobExecutionContext context) {
             UsageRollup.Result r = rollup.rollup(java.time.Duration.ofMinutes(15));
             BrokerHardCap.Result caps = hardCap.evaluate();
+            rollup.purge(java.time.Duration.ofDays(3), java.time.Duration.ofDays(35));
             log.debug("usage rollup: {} minute row(s), {} day row(s); broker blocks: {} set, {} lifted", r.minutes(),
                     r.days(), caps.blocked(), caps.lifted());
         }

@@ -126,6 +126,19 @@ public final class UsageRollup {
         return new Result(minutes.size(), dayRows);
     }
 
+    /**
+     * Deletes rows that were rolled up long ago: {@code ingest_usage} older than {@code ingestRows} (its minutes are in
+     * usage_minute; ingest only rewrites the current minute) and {@code usage_minute} older than {@code minuteRows}
+     * (the day rows, kept for good, are the billing record). Called by the roll-up job.
+     *
+     * @return rows deleted
+     */
+    public int purge(Duration ingestRows, Duration minuteRows) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        return dsl.execute("DELETE FROM ingest_usage WHERE minute < ?::timestamptz", now.minus(ingestRows))
+                + dsl.execute("DELETE FROM usage_minute WHERE minute < ?::timestamptz", now.minus(minuteRows));
+    }
+
     /** Recomputes one day row from its minute rows. */
     int rollupDay(UUID tenant, LocalDate day, Instant now, List<String> lines) {
         Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
