@@ -108,7 +108,7 @@ public final class PlanQuotaCheck implements QuotaCheck, SmartLifecycle {
             }
             long fromOthers = today.equals(othersDay) ? others.getOrDefault(id, 0L) : 0L;
             long used = s.admitted + fromOthers;
-            if (used + fieldValues > cap) {
+            if (fieldValues > cap - used) { // not used + fieldValues > cap: that overflows for huge counts
                 meter.refused(id, QUOTA_EXCEEDED, fieldValues);
                 return new Decision(Verdict.REJECT, "limit " + QUOTA_EXCEEDED + ": daily field values " + cap
                         + " (" + Math.round(capFactor * 100) + " % of " + budget + " = " + l.pointsPerMinute()
@@ -131,7 +131,7 @@ public final class PlanQuotaCheck implements QuotaCheck, SmartLifecycle {
                 }
             }
             s.admitted += fieldValues;
-            return used + fieldValues > budget
+            return fieldValues > budget - used
                     ? new Decision(Verdict.THROTTLE, "over the daily budget " + budget + " (plan " + l.plan() + ")")
                     : Decision.ALLOW;
         }
