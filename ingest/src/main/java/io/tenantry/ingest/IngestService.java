@@ -222,6 +222,13 @@ public final class IngestService implements SmartLifecycle {
                 startedAt);
     }
 
+    /**
+     * Sets who is told about each batch once it is durable, before its acknowledgements (metering, issue 10).
+     */
+    public void onHandOff(io.tenantry.ingest.pipeline.HandOffListener listener) {
+        writer.onHandOff(listener);
+    }
+
     /** The directory cache (tests use it to observe invalidations). */
     public CachedTenantDirectory directory() {
         return directory;

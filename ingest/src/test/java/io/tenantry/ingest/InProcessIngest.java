@@ -38,11 +38,23 @@ final class InProcessIngest implements AutoCloseable {
      */
     static InProcessIngest start(StackEnv env, IngestFixtures fx, String name, Consumer<Map<String, Object>> overrides)
             throws IOException {
+        return start(env, fx, name, overrides, null);
+    }
+
+    /**
+     * @param clock when not null, registered as the {@link java.time.Clock} bean (the quota's day and metering's
+     *              minutes follow it)
+     */
+    static InProcessIngest start(StackEnv env, IngestFixtures fx, String name, Consumer<Map<String, Object>> overrides,
+                                 java.time.Clock clock) throws IOException {
         String clientId = "ingest-" + name + "-" + IngestFixtures.random(8);
         Path spool = Files.createTempDirectory("ingest-" + name + "-spool");
         Map<String, Object> p = IngestFixtures.appProperties(env, clientId, spool);
         overrides.accept(p);
-        ConfigurableApplicationContext app = IngestApplication.start(p);
+        ConfigurableApplicationContext app = clock == null ? IngestApplication.start(p)
+                : IngestApplication.builder()
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("quotaTestClock", clock))
+                .run(p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
         IngestService ingest = app.getBean(IngestService.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> ingest.stats().subscribed() && ingest.stats().directoryListening());
         return new InProcessIngest(fx, app, clientId, spool);

@@ -21,7 +21,10 @@ public interface QuotaCheck {
         ALLOW,
         /** Store it, but the tenant is near or over a soft limit (the caller may slow the tenant down). */
         THROTTLE,
-        /** Do not store it: the tenant is over its hard cap (the message becomes a {@code quota_exceeded} dead letter). */
+        /**
+         * Do not store it: the tenant is over its hard cap. The message is counted, and becomes a
+         * {@code quota_exceeded} dead letter only when {@link QuotaCheck#keepSample} says so.
+         */
         REJECT
     }
 
@@ -47,4 +50,12 @@ public interface QuotaCheck {
      * @return the decision; never null
      */
     Decision check(TenantId tenant, long fieldValues);
+
+    /**
+     * Whether a message just refused with {@link Verdict#REJECT} is kept as a {@code quota_exceeded} dead letter
+     * (a bounded sample: a flood must not become a dead-letter flood, issue 10). Default: every one.
+     */
+    default boolean keepSample(TenantId tenant) {
+        return true;
+    }
 }

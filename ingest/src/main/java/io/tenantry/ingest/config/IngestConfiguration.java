@@ -56,17 +56,15 @@ public class IngestConfiguration {
                 props.influx().password(), props.influx().timeout())), dsl, java.time.Clock.systemUTC()); // issue 11: late-data ranges for rollups
     }
 
-    /** Always allow until the quota issue implements the port. */
-    @Bean
-    QuotaCheck quotaCheck() {
-        return QuotaCheck.ALWAYS_ALLOW;
-    }
-
+    /** The quota port and metering hook come from {@link io.tenantry.ingest.quota.QuotaConfiguration} (issue 10). */
     @Bean
     IngestService ingestService(IngestProperties props, CachedTenantDirectory directory, DirectoryListener listener,
                                 DeadLetterStore deadLetters, TimeSeriesWriter timeSeriesWriter, QuotaCheck quota,
-                                IngestMetrics metrics, DSLContext dsl) {
-        return new IngestService(props, directory, listener, deadLetters, timeSeriesWriter, quota, metrics,
+                                IngestMetrics metrics, DSLContext dsl,
+                                org.springframework.beans.factory.ObjectProvider<io.tenantry.ingest.pipeline.HandOffListener> handOff) {
+        IngestService s = new IngestService(props, directory, listener, deadLetters, timeSeriesWriter, quota, metrics,
                 new FieldKeyRegistry(new JooqFieldKeyStore(dsl)));
+        handOff.ifAvailable(s::onHandOff);
+        return s;
     }
 }

@@ -41,6 +41,7 @@ public final class BatchWriter {
     private final int deadLetterPayloadCap;
     private final AckSequencer acks = new AckSequencer();
     private volatile boolean running;
+    private volatile HandOffListener handOff = HandOffListener.NONE;
     private Thread thread;
 
     /**
@@ -59,6 +60,11 @@ public final class BatchWriter {
         this.acker = acker;
         this.metrics = metrics;
         this.flushNow = flushNow;
+    }
+
+    /** Sets who is told about each batch once it is durable, before its acknowledgements (metering, issue 10). */
+    public void onHandOff(HandOffListener listener) {
+        this.handOff = listener == null ? HandOffListener.NONE : listener;
     }
 
     /** Starts the writer thread. */
@@ -159,6 +165,11 @@ public final class BatchWriter {
             });
         }
         storeDeadLetters(dead);
+        try {
+            handOff.handedOff(batch, refused, dead);
+        } catch (RuntimeException e) {
+            log.error("hand-off listener failed on a batch of {} message(s)", batch.size(), e);
+        }
         metrics.batch(System.nanoTime() - t0, outcome.spooled());
         Map<String, Long> pointsByTenant = new HashMap<>();
         for (Envelope e : batch) {

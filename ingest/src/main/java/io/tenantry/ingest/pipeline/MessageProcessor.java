@@ -47,8 +47,8 @@ import java.util.function.LongSupplier;
  * <p>
  * Routing and quota (issue 9): each point carries its bucket, the tenant's {@link StoragePlacement#raw()}
  * ({@link #placementOf}); each message of an active tenant with at least one valid element is checked once against
- * the {@link QuotaCheck} port with the number of field values it would store: {@code REJECT} makes it one {@code quota_exceeded} dead letter
- * and stores nothing, {@code ALLOW} and {@code THROTTLE} store it (what throttling does is the quota issue's).
+ * the {@link QuotaCheck} port with the number of field values it would store: {@code REJECT} stores nothing (the quota counts it) and makes it one
+ * {@code quota_exceeded} dead letter only when {@link QuotaCheck#keepSample} keeps it, {@code ALLOW} and {@code THROTTLE} store it (what throttling does is the quota issue's).
  * <p>
  * Called on the MQTT callback thread only.
  */
@@ -140,8 +140,10 @@ public final class MessageProcessor {
                             QuotaCheck.Decision verdict = r.elements().isEmpty() ? QuotaCheck.Decision.ALLOW
                                     : quota.check(f.tenant().id(), fieldValues(r.elements()));
                             if (verdict.verdict() == QuotaCheck.Verdict.REJECT) {
-                                dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.QUOTA_EXCEEDED,
-                                        "tenant '" + f.tenant().slug() + "' is over its quota: " + verdict.reason(), payload));
+                                if (quota.keepSample(f.tenant().id())) {
+                                    dead.add(new DeadLetter(receivedAt, topic, tenantId, RejectReason.QUOTA_EXCEEDED,
+                                            "tenant '" + f.tenant().slug() + "' is over its quota: " + verdict.reason(), payload));
+                                }
                                 return new Envelope(topic, messageId, qos, generation, receivedAt, 0L, tenantTag, points,
                                         dead, duplicates);
                             }

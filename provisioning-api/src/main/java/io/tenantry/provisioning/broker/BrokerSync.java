@@ -67,8 +67,18 @@ public class BrokerSync {
         if (device == null) {
             return new Desired(username, false, false, List.of());
         }
-        return new Desired(username, true, tenantActive && device.getActive(),
-                BrokerAcls.device(slug, PlcId.of(device.getPlcId())));
+        List<AclRule> acls = BrokerAcls.device(slug, PlcId.of(device.getPlcId()));
+        if (quotaBlocked(cred.getTenantId())) {
+            // issue 10 hard cap: far over its daily budget, the tenant's devices may not publish until the block ends
+            acls = acls.stream().filter(a -> a.type() != AclRule.Type.PUBLISH_CLIENT_SEND).toList();
+        }
+        return new Desired(username, true, tenantActive && device.getActive(), acls);
+    }
+
+    /** True while the tenant has a quota block ({@code quota_blocks}, Flyway V7_1) for the current UTC day or later. */
+    private boolean quotaBlocked(java.util.UUID tenant) {
+        return dsl.fetchOne("SELECT 1 FROM quota_blocks WHERE tenant_id = ? AND day >= (now() AT TIME ZONE 'UTC')::date",
+                tenant) != null;
     }
 
     /**

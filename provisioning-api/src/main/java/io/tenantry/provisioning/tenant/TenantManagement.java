@@ -221,10 +221,13 @@ public class TenantManagement implements Tenants {
     @Override
     public void requireDeviceCapacity(DSLContext tx, TenantId tenant, String planCode, int adding) {
         Plan plan = plan(tx, planCode);
+        Integer override = PlanOverrideManagement.effectiveMaxDevices(tx, tenant); // issue 10: per-tenant override
+        int max = override != null ? override : plan.maxDevices();
         int count = tx.fetchCount(DEVICES, DEVICES.TENANT_ID.eq(tenant.value()));
-        if (count + adding > plan.maxDevices()) {
-            throw new LimitExceededException("provisioning:plan.device-limit", "plan " + plan.code() + " allows "
-                    + plan.maxDevices() + " devices (limit 'devices': the tenant has " + count
+        if (count + adding > max) {
+            throw new LimitExceededException("provisioning:plan.device-limit", "plan " + plan.code()
+                    + (override != null ? " with this tenant's override" : "") + " allows "
+                    + max + " devices (limit 'devices': the tenant has " + count
                     + (adding > 0 ? " and would have " + (count + adding) : "") + ")");
         }
     }
