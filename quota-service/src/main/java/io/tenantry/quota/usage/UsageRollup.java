@@ -107,6 +107,9 @@ public final class UsageRollup {
             if (c.p95() != null) {
                 lines.add(line("ingest_latency_p95", t, c.p95(), ns));
             }
+            // refusals by reason (dead letters and quota), for the tenant's overview dashboard (issue 14)
+            c.rejected.forEach((reason, n) -> lines.add(LineProtocol.toLine(new Point("ingest_rejected",
+                    new TreeMap<>(Map.of(SharedBuckets.TENANT_TAG, t.toString(), "reason", reason)), Map.of("value", n), ns))));
         }
         int dayRows = 0;
         Instant now = clock.instant();

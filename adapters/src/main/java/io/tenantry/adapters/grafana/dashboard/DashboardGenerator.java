@@ -144,7 +144,7 @@ public final class DashboardGenerator {
                 List.of(target("A", metrics, usage, "time_series", "points/min")), null, null));
         queries.add(new GeneratedQuery(uid, "Ingestion vs plan quota", "A", SharedBuckets.PLATFORM_METRICS.database(),
                 usage, Source.PLATFORM_METRICS, ""));
-        String refusals = "SELECT sum(\"count\") FROM " + quoteIdent(QueryNaming.REFUSALS_MEASUREMENT) + " WHERE "
+        String refusals = "SELECT sum(" + quoteIdent(QueryNaming.USAGE_POINTS_FIELD) + ") FROM " + quoteIdent(QueryNaming.REFUSALS_MEASUREMENT) + " WHERE "
                 + tenant + " AND $timeFilter GROUP BY time($__interval), \"reason\" fill(none)";
         panels.add(timeSeriesPanel(id++, "Dead letters and refusals by reason", metrics, new GridPos(8, 12, 12, y),
                 List.of(target("A", metrics, refusals, "time_series", "$tag_reason")), null, null));

@@ -38,12 +38,12 @@ public final class QueryNaming {
     public static final Duration PROCESSED_WINDOW = Duration.ofDays(30);
     /** The tenant's telemetry measurement name (tenant view). */
     public static final String TELEMETRY = "telemetry";
-    /** platform_metrics: usage measurement, one point per tenant and minute. */
-    public static final String USAGE_MEASUREMENT = "tenant_usage";
-    /** platform_metrics: field holding the points (field values) ingested in the minute. */
-    public static final String USAGE_POINTS_FIELD = "points_per_minute";
-    /** platform_metrics: refusals (dead letters, quota) per reason. */
-    public static final String REFUSALS_MEASUREMENT = "tenant_refusals";
+    /** platform_metrics: field values ingested per tenant and minute (note 003 §9 name; quota-service UsageRollup). */
+    public static final String USAGE_MEASUREMENT = "ingest_points_min";
+    /** platform_metrics: the field every quota-service metric carries its value in. */
+    public static final String USAGE_POINTS_FIELD = "value";
+    /** platform_metrics: refused messages per tenant, minute and {@code reason} tag (quota-service UsageRollup). */
+    public static final String REFUSALS_MEASUREMENT = "ingest_rejected";
 
     /** A tier of the telemetry data and the database (bucket) its data source points at. */
     public enum Tier {
