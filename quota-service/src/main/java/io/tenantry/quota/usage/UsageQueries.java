@@ -65,7 +65,7 @@ public final class UsageQueries {
     /** The answer of {@code GET /api/v1/tenants/{id}/usage}. */
     public record TenantUsage(UUID tenantId, String plan, long pointsPerMinute, long dailyBudget, Instant from,
                               Instant to, String granularity, long fieldValues, long points, long messages,
-                              long refusedFieldValues, List<Period> periods) {
+                              long refusedFieldValues, List<Period> periods, long alertsFired) {
     }
 
     /**
@@ -145,8 +145,12 @@ public final class UsageQueries {
             msgs += p.messages();
             refused += p.refusedFieldValues();
         }
+        // alert events fired in [from, to) (alert-engine, table alert_events, Flyway V9; note 003 §9 alerts_fired)
+        Long fired = dsl.fetchOne("SELECT count(*) FROM alert_events WHERE tenant_id = ? AND kind = 'fired'"
+                + " AND at >= ?::timestamptz AND at < ?::timestamptz", tenant.value(),
+                f.atOffset(java.time.ZoneOffset.UTC), t.atOffset(java.time.ZoneOffset.UTC)).get(0, Long.class);
         return new TenantUsage(tenant.value(), plan.get(0, String.class), ppm, ppm * 1440, f, t, g, fv, pts, msgs,
-                refused, periods);
+                refused, periods, fired == null ? 0 : fired);
     }
 
     /**

@@ -111,6 +111,14 @@ public final class UsageRollup {
             c.rejected.forEach((reason, n) -> lines.add(LineProtocol.toLine(new Point("ingest_rejected",
                     new TreeMap<>(Map.of(SharedBuckets.TENANT_TAG, t.toString(), "reason", reason)), Map.of("value", n), ns))));
         }
+        // alerts_fired (note 003 §9): alert events fired per tenant and minute (alert-engine's alert_events, Flyway V9)
+        // within the look-back, rewritten with the full count of the minute on every run; an event recorded with an
+        // older time (a replay with record=true) is not metered here
+        for (Record r : dsl.fetch("SELECT tenant_id, date_trunc('minute', at) AS m, count(*) FROM alert_events"
+                + " WHERE kind = 'fired' AND at >= date_trunc('minute', ?::timestamptz) GROUP BY 1, 2", since)) {
+            lines.add(line("alerts_fired", r.get(0, UUID.class), r.get(2, Long.class),
+                    r.get(1, OffsetDateTime.class).toInstant().toEpochMilli() * 1_000_000L));
+        }
         int dayRows = 0;
         Instant now = clock.instant();
         for (var e : days.entrySet()) {
