@@ -11,7 +11,6 @@ import io.tenantry.adapters.influx.InfluxV1Client;
 import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.Point;
 import io.tenantry.core.timeseries.SharedBuckets;
-import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.testsupport.LocalStackExtension;
 import io.tenantry.testsupport.StackEnv;
 import io.tenantry.testsupport.grafana.GrafanaStub;
@@ -35,6 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * caller's (its devices, its values). Here the queries go to InfluxDB directly, and through {@link GrafanaStub}'s
  * {@code /api/ds/query} (Grafana's backend path, the one {@code bin/tenantry grafana-check} uses); through the query
  * gateway (issue 13) the same check runs with the tenant's gateway credential ({@link InfluxQueryEndpoint}).
+ * <p>
+ * The generated queries name the tenant's view of its data (measurement {@code telemetry}; the gateway maps it to
+ * the stored {@code <uuid>.telemetry}). Sent straight to InfluxDB they read a plain {@code telemetry} measurement,
+ * where this test writes both tenants' points: only the queries' {@code locatario_id} filter keeps B's rows out.
  */
 @ExtendWith(LocalStackExtension.class)
 class DashboardQueriesIT {
@@ -49,7 +52,7 @@ class DashboardQueriesIT {
         for (int i = 0; i < 30; i++) {
             TreeMap<String, String> tags = new TreeMap<>(Map.of("locatario_id", tenant.toString(), "plc_id", plc,
                     "type", "siemens_s7"));
-            out.add(new Point(TenantMeasurements.stored(tenant, "telemetry"), tags,
+            out.add(new Point(QueryNaming.TELEMETRY, tags,
                     Map.of("Pressure", base + i, "Volume Flow", base), now.minusSeconds(60L * i).toEpochMilli() * 1_000_000L));
         }
         return out;
@@ -67,7 +70,7 @@ class DashboardQueriesIT {
         List<Point> all = new ArrayList<>(points(a, plcA, 10, now));
         all.addAll(points(b, plcB, 5000, now));
         // tenant B also writes into A's measurement name with A's device id: only the locatario_id filter keeps it out
-        all.addAll(points(b, plcA, 9000, now).stream().map(p -> new Point(TenantMeasurements.stored(a, "telemetry"),
+        all.addAll(points(b, plcA, 9000, now).stream().map(p -> new Point(QueryNaming.TELEMETRY,
                 p.tags(), p.fields(), p.timestampNanos())).toList());
         admin.write(SharedBuckets.RAW.database(), "autogen", LineProtocol.toLines(all));
         // rollups as the downsampling jobs will write them (QueryNaming: <field>_mean etc., same measurement and tags)

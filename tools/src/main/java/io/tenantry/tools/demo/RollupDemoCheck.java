@@ -57,6 +57,16 @@ public final class RollupDemoCheck {
      */
     public static Result run(String quota, ApiClient api, List<Device> devices, Instant from, Instant to) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // every window up to `to` must be closed (its end + the allowed lateness passed) before the pass, or the
+        // newest minute would be compared while the job rightly has not rolled it up yet
+        long minute = 60_000L;
+        Instant closed = Instant.ofEpochMilli(Math.floorDiv(to.toEpochMilli(), minute) * minute + minute)
+                .plus(io.tenantry.core.timeseries.Rollups.ALLOWED_LATENESS).plusSeconds(1);
+        long waitMs = Duration.between(Instant.now(), closed).toMillis();
+        if (waitMs > 0) {
+            System.out.printf(java.util.Locale.ROOT, "  rollups: waiting %.0f s until the last window (%s) is closed%n", waitMs / 1000.0, to);
+            Thread.sleep(waitMs);
+        }
         HttpResponse<String> pass = http.send(HttpRequest.newBuilder(URI.create(quota + "/admin/rollup/run"))
                 .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (pass.statusCode() != 200) {

@@ -18,8 +18,8 @@ import java.util.UUID;
  *   <li><b>Tiers by age</b>: a panel draws raw points for the part of the range younger than the plan's raw
  *       retention, {@code processo} (10 s) up to {@link #PROCESSED_WINDOW}, {@code processo_1m} beyond; each tier
  *       is one target whose {@code WHERE} bounds it to its window, so the three never overlap.</li>
- *   <li><b>Measurement</b>: the stored name {@code <tenant UUID>.telemetry} (core {@link TenantMeasurements}),
- *       which InfluxDB holds; if the gateway maps the tenant's view name {@code telemetry}, change it here.</li>
+ *   <li><b>Measurement</b>: the tenant's view name {@code telemetry}; the query gateway maps it to the stored
+ *       {@code <tenant UUID>.telemetry} (core {@link TenantMeasurements}) of the caller.</li>
  *   <li><b>Tenant filter</b>: every statement carries {@code "locatario_id" = '<uuid>'} (design note 003 §5,
  *       "Grafana queries always filter locatario_id"). It protects nothing by itself (a Grafana user can send any
  *       query): the gateway's rewrite does; it keeps the queries meaningful on any path.</li>
@@ -75,9 +75,13 @@ public final class QueryNaming {
         return tier == Tier.RAW ? field : rollupField(field, "mean");
     }
 
-    /** The measurement the generated queries name (quoted by the caller). */
+    /**
+     * The measurement the generated queries name (quoted by the caller): the tenant's view, {@code telemetry}. The
+     * data sources point at the query gateway, which maps it to the stored {@code <uuid>.telemetry} of the caller
+     * (issue 13); naming the stored name would read {@code <uuid>.<uuid>.telemetry} there, i.e. nothing.
+     */
     public static String measurement(UUID tenant) {
-        return TenantMeasurements.stored(tenant, TELEMETRY);
+        return TELEMETRY;
     }
 
     /** {@code "locatario_id" = '<uuid>'}. */
