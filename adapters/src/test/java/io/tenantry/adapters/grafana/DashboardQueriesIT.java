@@ -1,6 +1,7 @@
 package io.tenantry.adapters.grafana;
 
 import io.tenantry.adapters.grafana.dashboard.DashboardGenerator;
+import io.tenantry.adapters.grafana.dashboard.QueryNaming;
 import io.tenantry.adapters.grafana.dashboard.TenantModel;
 import io.tenantry.adapters.grafana.dashboard.TenantModel.DeviceTypeModel;
 import io.tenantry.adapters.grafana.dashboard.TenantModel.FieldSpec;
