@@ -57,7 +57,8 @@ class ReconcilerIT extends ProvisioningTestBase {
         assertThat(admin.query("SHOW GRANTS FOR " + "\"" + ENV.ingestInfluxUser() + "\"", null).get(0).rows())
                 .containsExactly(List.of("processo_raw", "WRITE"));
         assertThat(admin.query("SHOW GRANTS FOR " + "\"" + ENV.apiInfluxUser() + "\"", null).get(0).rows())
-                .containsExactlyInAnyOrder(List.of("processo_raw", "READ"), List.of("processo", "READ"), List.of("processo_1m", "READ"));
+                .containsExactlyInAnyOrder(List.of("processo_raw", "READ"), List.of("processo", "READ"), List.of("processo_1m", "READ"),
+                        List.of("platform_metrics", "READ")); // the query gateway's default user; it filters platform_metrics per tenant
         // none of them is an admin
         assertThat(admin.query("SHOW USERS", null).get(0).rows())
                 .filteredOn(r -> List.of(ENV.ingestInfluxUser(), ENV.apiInfluxUser(), ENV.jobsInfluxUser()).contains(r.get(0)))

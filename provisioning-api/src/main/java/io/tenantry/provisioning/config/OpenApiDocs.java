@@ -70,6 +70,9 @@ public class OpenApiDocs {
             new Tag().name("Credentials").description("MQTT logins of devices and of the tenant's service; the password is shown once"),
             new Tag().name("Telemetry").description("Reading a device's stored points back, strictly within the caller's tenant"),
             new Tag().name("Rejections").description("Data ingest refused from the tenant's devices: reason, element, time, payload sample"),
+            new Tag().name("Query credentials").description("The tenant's credentials for the query gateway (InfluxDB 1.x read API, e.g. for Grafana): t_<slug>_<suffix>, secret shown once"),
+            new Tag().name("Plan limits").description("Per-tenant overrides of the plan's limits (platform_admin), audited"),
+            new Tag().name("Grafana").description("The tenant's Grafana organisation, data sources and generated dashboards"),
             new Tag().name("Platform administration").description("Operator tasks across tenants (platform_admin only)"),
             new Tag().name("Authentication").description("Public keys of the local token issuer"));
 
@@ -132,6 +135,35 @@ public class OpenApiDocs {
                     "Lists what ingest refused from the tenant's devices, newest first, with counts by reason (reason codes: docs/telemetry.md section 9; kept 7 days by default)." + ROLES_READ,
                     "200", List.of("400 rejections:query.invalid, api:request.malformed",
                             "404 provisioning:tenant.not-found, provisioning:device.not-found"))),
+            Map.entry("GET /api/v1/tenants/{id}/limits", new Op("Plan limits", "getLimits",
+                    "The tenant's plan limits, its overrides and the effective limits (override, else plan)." + ROLES_ADMIN, "200",
+                    List.of("404 provisioning:tenant.not-found"))),
+            Map.entry("PUT /api/v1/tenants/{id}/limits", new Op("Plan limits", "setLimits",
+                    "Replaces the tenant's overrides (limit name → value; an absent limit follows the plan again); audited. Ingest applies a new field values/min limit within seconds." + ROLES_ADMIN,
+                    "200", List.of("400 provisioning:plan-overrides.invalid, api:request.malformed", "404 provisioning:tenant.not-found",
+                            "409 provisioning:tenant.terminated, provisioning:plan.device-limit"))),
+            Map.entry("GET /api/v1/tenants/{tenantId}/query-credentials", new Op("Query credentials", "listQueryCredentials",
+                    "Lists the tenant's query-gateway credentials (never their secrets), revoked ones included." + ROLES_READ, "200",
+                    List.of("404 provisioning:tenant.not-found"))),
+            Map.entry("POST /api/v1/tenants/{tenantId}/query-credentials", new Op("Query credentials", "issueQueryCredential",
+                    "Issues a query-gateway credential for a use (e.g. grafana); the secret is in this answer only, only its SHA-256 is stored. Use it as Basic auth or 'Authorization: Token <user>:<secret>' against the gateway." + ROLES_WRITE,
+                    "201", List.of("400 provisioning:query-credential.invalid, api:request.malformed", "404 provisioning:tenant.not-found",
+                            "409 provisioning:tenant.not-active"))),
+            Map.entry("DELETE /api/v1/tenants/{tenantId}/query-credentials", new Op("Query credentials", "revokeQueryCredentialsOfUse",
+                    "Revokes every credential of the tenant for one use; the gateway refuses them within seconds. Idempotent." + ROLES_WRITE,
+                    "204", List.of("400 provisioning:query-credential.invalid", "404 provisioning:tenant.not-found"))),
+            Map.entry("DELETE /api/v1/tenants/{tenantId}/query-credentials/{username}", new Op("Query credentials", "revokeQueryCredential",
+                    "Revokes one credential; the gateway refuses it within seconds. Idempotent." + ROLES_WRITE,
+                    "204", List.of("404 provisioning:tenant.not-found"))),
+            Map.entry("GET /api/v1/tenants/{id}/grafana", new Op("Grafana", "getGrafana",
+                    "The tenant's Grafana organisation: its state, the generated dashboards with versions and URLs, and the plan's dashboard limit when it was hit." + ROLES_READ,
+                    "200", List.of("404 provisioning:tenant.not-found, grafana:org.not-found"))),
+            Map.entry("POST /api/v1/admin/grafana/reconcile", new Op("Grafana", "reconcileGrafana",
+                    "Compares every tenant's Grafana organisation with PostgreSQL now, repairs drift and reports it; otherwise this runs every minute." + ROLES_ADMIN,
+                    "200", List.of())),
+            Map.entry("GET /api/v1/admin/grafana/org-mapping", new Op("Grafana", "grafanaOrgMapping",
+                    "The org_attribute_path / org_mapping settings for Grafana's JWT sign-in ([auth.jwt]) that send each tenant's users to their organisation." + ROLES_ADMIN,
+                    "200", List.of())),
             Map.entry("POST /api/v1/admin/reconcile", new Op("Platform administration", "reconcile",
                     "Re-applies the desired state (PostgreSQL) to the broker and InfluxDB now and reports drift and problems; otherwise this runs every 30 s." + ROLES_ADMIN,
                     "200", List.of())),
@@ -246,7 +278,42 @@ public class OpenApiDocs {
                     "aggregate", Doc.oneOf("The aggregate applied; null for raw points", List.of("mean", "min", "max", "sum", "count", "first", "last", "median", "stddev", "spread"), "mean"),
                     "interval", Doc.of("The aggregation interval (e.g. 10s, 1m, 1h); null for raw points", "1m"),
                     "columns", Doc.of("Field names, in column order"),
-                    "points", Doc.of("The points, oldest first"))),
+                    "points", Doc.of("The points, oldest first"),
+                    "tier", Doc.oneOf("The tier the answer was read from: raw points, 10-second or 1-minute rollups (docs/rollups.md)", List.of("raw", "10s", "1m"), "raw"))),
+            Map.entry("Limits", props(
+                    "plan", Doc.oneOf("The tenant's plan", PLANS, "PRO"),
+                    "planLimits", Doc.of("The plan's limits (name → value; field values per minute, devices, retention days, alert rules, dashboards)"),
+                    "overrides", Doc.of("The tenant's overrides (name → value); empty when none"),
+                    "effective", Doc.of("What applies: the override where there is one, else the plan's value"))),
+            Map.entry("IssueRequest", props(
+                    "use", Doc.of("What the credential is for: 1 to 32 of a-z, 0-9 and -; part of its description locatario:<slug>:<use>", "grafana"))),
+            Map.entry("Issued", props(
+                    "username", Doc.of("The gateway user name t_<slug>_<suffix>", "t_acme_3f9a0c1b2d"),
+                    "secret", Doc.of("The secret, shown only in this answer (43 characters, base64url of 32 random bytes)"),
+                    "description", Doc.of("locatario:<slug>:<use>", "locatario:acme:grafana"))),
+            Map.entry("Listed", props(
+                    "username", Doc.of("The gateway user name", "t_acme_3f9a0c1b2d"),
+                    "description", Doc.of("locatario:<slug>:<use>", "locatario:acme:grafana"),
+                    "use", Doc.of("What it is for", "grafana"),
+                    "createdAt", Doc.of("When it was issued (RFC 3339, UTC)"),
+                    "revokedAt", Doc.of("When it was revoked (RFC 3339, UTC); null while it works"))),
+            Map.entry("Report", props(
+                    "drift", Doc.of("Per tenant slug: what differed in Grafana and was repaired"),
+                    "problems", Doc.of("What could not be repaired (e.g. Grafana unreachable)"))),
+            Map.entry("View", props(
+                    "orgId", Doc.of("The Grafana organisation id; null before it exists"),
+                    "state", Doc.of("The organisation's state as last synchronised (e.g. active, suspended)", "active"),
+                    "limitError", Doc.of("The plan's dashboard limit error when generation was cut short; null otherwise"),
+                    "dashboards", Doc.of("The generated dashboards"))),
+            Map.entry("Dashboard", props(
+                    "uid", Doc.of("Grafana dashboard uid", "tn-overview"),
+                    "title", Doc.of("Dashboard title"),
+                    "url", Doc.of("Path of the dashboard in Grafana"),
+                    "version", Doc.of("Grafana's version of the dashboard as last written by the platform", 3),
+                    "edited", Doc.of("Whether a tenant user edited it since (the platform then leaves it alone)", false))),
+            Map.entry("OrgMapping", props(
+                    "orgAttributePath", Doc.of("JMESPath of the token claim holding the tenant (Grafana [auth.jwt] org_attribute_path)", "tenant_id"),
+                    "orgMapping", Doc.of("Grafana [auth.jwt] org_mapping: tenant id → organisation and role"))),
             Map.entry("LatestTelemetry", props(
                     "tenantId", Doc.of("The tenant"),
                     "deviceId", Doc.of("The device"),
@@ -288,7 +355,10 @@ public class OpenApiDocs {
             Map.entry("limit", Doc.of("Most points (telemetry: 1 to 100000, default 10000) or rows (rejections: 1 to 1000, default 100)", 100)),
             Map.entry("format", Doc.oneOf("Answer format", List.of("json", "csv"), "json")),
             Map.entry("device", Doc.of("Only this device (its id); another tenant's device answers 404")),
-            Map.entry("reason", Doc.of("Only this reason code (see the Rejection schema)", "wrong_type")));
+            Map.entry("reason", Doc.of("Only this reason code (see the Rejection schema)", "wrong_type")),
+            Map.entry("tier", Doc.oneOf("Which data to read: raw points, 10-second or 1-minute rollups, or auto (the coarsest tier whose resolution fits the interval and whose retention covers the range); docs/rollups.md", List.of("raw", "10s", "1m", "auto"), "auto")),
+            Map.entry("use", Doc.of("The credentials' use to revoke", "grafana")),
+            Map.entry("username", Doc.of("The gateway user name to revoke", "t_acme_3f9a0c1b2d")));
 
     private static final java.util.regex.Pattern PLACEHOLDER =
             java.util.regex.Pattern.compile("(?<![`\\w])([^\\s`(]*<[a-zA-Z_]+>[^\\s`,;).]*)");
