@@ -178,7 +178,18 @@ class DeviceAddressIT {
         props.put("management.server.port", "0");
         props.put("tenantry.reconciler.interval", "1h");
         // command-line arguments: they win over the TENANTRY_* variables of the test JVM's own environment
+        // its own Reactor Netty resources: with the global ones, closing this API would dispose the event loops the
+        // shared test context's servers (and their management port) run on
         return new SpringApplicationBuilder(ProvisioningApplication.class)
+                .initializers(ctx -> ctx.getBeanFactory().addBeanPostProcessor(new org.springframework.beans.factory.config.BeanPostProcessor() {
+                    @Override
+                    public Object postProcessBeforeInitialization(Object bean, String name) {
+                        if (bean instanceof org.springframework.http.client.ReactorResourceFactory f) {
+                            f.setUseGlobalResources(false);
+                        }
+                        return bean;
+                    }
+                }))
                 .run(props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 
