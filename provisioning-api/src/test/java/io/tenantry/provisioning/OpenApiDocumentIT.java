@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 401/403 answers; an undescribed security scheme.
  */
 class OpenApiDocumentIT extends ProvisioningTestBase {
-    static final List<String> TAGS = List.of("Tenants", "Devices", "Credentials", "Telemetry", "Rejections",
+    static final List<String> TAGS = List.of("Tenants", "Devices", "Credentials", "Telemetry", "Rejections", "Query credentials", "Plan limits", "Grafana",
             "Platform administration", "Authentication");
 
     @Test
