@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 401/403 answers; an undescribed security scheme.
  */
 class OpenApiDocumentIT extends ProvisioningTestBase {
-    static final List<String> TAGS = List.of("Tenants", "Devices", "Credentials", "Telemetry", "Rejections", "Query credentials", "Plan limits", "Grafana",
-            "Platform administration", "Authentication");
+    static final List<String> TAGS = List.of("Tenants", "Devices", "Credentials", "Telemetry", "Rejections",
+            "Query credentials", "Plan limits", "Grafana", "Platform administration", "Authentication");
 
     @Test
     void everyOperationPropertyParameterAndErrorIsDescribed() {
