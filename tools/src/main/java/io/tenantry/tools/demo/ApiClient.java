@@ -32,6 +32,13 @@ public final class ApiClient {
         return send(b.build());
     }
 
+    /** PUT with a JSON body; the answer as it came. */
+    public Response put(String token, String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+    }
+
     public Response get(String token, String pathAndQuery) {
         return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Bearer " + token).GET().build());
