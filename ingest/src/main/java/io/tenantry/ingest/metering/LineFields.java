@@ -15,18 +15,7 @@ public final class LineFields {
      */
     public static int fieldCount(String line) {
         int n = line.length();
-        int i = 0;
-        while (i < n) {
-            char c = line.charAt(i);
-            if (c == '\\') {
-                i += 2;
-                continue;
-            }
-            if (c == ' ') {
-                break;
-            }
-            i++;
-        }
+        int i = seriesEnd(line);
         if (i >= n - 1) {
             return 0;
         }
