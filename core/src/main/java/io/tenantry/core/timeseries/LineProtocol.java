@@ -115,29 +115,50 @@ public final class LineProtocol {
     public static void append(StringBuilder out, Point p) {
         int start = out.length();
         try {
-            name(out, p.measurement(), NameKind.MEASUREMENT);
-            for (Map.Entry<String, String> t : p.tags().entrySet()) {
-                out.append(',');
-                name(out, t.getKey(), NameKind.TAG_KEY);
-                out.append('=');
-                name(out, t.getValue(), NameKind.TAG_VALUE);
-            }
+            appendSeriesKey(out, p.measurement(), p.tags());
             out.append(' ');
-            boolean first = true;
-            for (Map.Entry<String, Object> f : p.fields().entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                name(out, f.getKey(), NameKind.FIELD_KEY);
-                out.append('=');
-                appendValue(out, f.getKey(), f.getValue());
-            }
-            out.append(' ').append(p.timestampNanos());
+            appendFieldsAndTimestamp(out, p.fields(), p.timestampNanos());
         } catch (IllegalArgumentException e) {
             out.setLength(start);
             throw e;
         }
+    }
+
+    /**
+     * Appends a series key, {@code measurement,k1=v1,k2=v2}, as {@link #append} writes it for a point with these
+     * tags (issue 15: ingest renders a device's series key once and reuses it for every point of the device).
+     *
+     * @param tags tag key → value, written in iteration order (a {@link Point}'s are sorted and non-empty)
+     * @throws IllegalArgumentException when a name fails {@link #nameProblem}; {@code out} may hold part of the key
+     */
+    public static void appendSeriesKey(StringBuilder out, String measurement, Map<String, String> tags) {
+        name(out, measurement, NameKind.MEASUREMENT);
+        for (Map.Entry<String, String> t : tags.entrySet()) {
+            out.append(',');
+            name(out, t.getKey(), NameKind.TAG_KEY);
+            out.append('=');
+            name(out, t.getValue(), NameKind.TAG_VALUE);
+        }
+    }
+
+    /**
+     * Appends a field set and timestamp, {@code f1=1.5,f2=2i 1700000000000000000}, as {@link #append} writes them.
+     *
+     * @param fields field key → value ({@link Double}, {@link Long}, {@link Boolean} or {@link String}), at least one
+     * @throws IllegalArgumentException as {@link #append}; {@code out} may hold part of the fields
+     */
+    public static void appendFieldsAndTimestamp(StringBuilder out, Map<String, Object> fields, long timestampNanos) {
+        boolean first = true;
+        for (Map.Entry<String, Object> f : fields.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            name(out, f.getKey(), NameKind.FIELD_KEY);
+            out.append('=');
+            appendValue(out, f.getKey(), f.getValue());
+        }
+        out.append(' ').append(timestampNanos);
     }
 
     /** One point as a line (no trailing newline). */

@@ -92,13 +92,13 @@ public final class UsageMeter {
                 tenant = p.tenantId();
                 topic = p.topic();
                 String line = p.line();
-                long ts = LineFields.timestampNanos(line);
-                int seriesEnd = LineFields.seriesEnd(line);
+                long ts = p.timestampNanos(); // issue 15: the facts travel with the point, no re-scan of the line
+                int seriesEnd = p.seriesEnd();
                 RecentPoints recent = recentPoints.computeIfAbsent(topic, k -> new RecentPoints());
                 long key = ts * 31 + hash(line, seriesEnd);
                 RecentPoint prev = recent.get(key);
-                if (prev != null && prev.seriesEnd == seriesEnd && prev.line.regionMatches(0, line, 0, seriesEnd)
-                        && LineFields.timestampNanos(prev.line) == ts) {
+                if (prev != null && prev.seriesEnd == seriesEnd && prev.ts == ts
+                        && prev.line.regionMatches(0, line, 0, seriesEnd)) {
                     // the device repeats a recent point's series and timestamp: InfluxDB overwrites (merges) it,
                     // so only field keys the earlier point did not have add stored field values
                     java.util.Set<String> keys = LineFields.fieldKeys(line);
@@ -107,9 +107,9 @@ public final class UsageMeter {
                     prev.keys().addAll(keys);
                     continue;
                 }
-                recent.put(key, new RecentPoint(line, seriesEnd));
+                recent.put(key, new RecentPoint(line, seriesEnd, ts));
                 points++;
-                fieldValues += LineFields.fieldCount(line);
+                fieldValues += p.fieldValues();
                 if (ts != Long.MIN_VALUE) {
                     newestTsMs = Math.max(newestTsMs, Math.floorDiv(ts, 1_000_000L));
                 }
@@ -231,11 +231,13 @@ public final class UsageMeter {
     private static final class RecentPoint {
         final String line;
         final int seriesEnd;
+        final long ts;
         java.util.Set<String> keys;
 
-        RecentPoint(String line, int seriesEnd) {
+        RecentPoint(String line, int seriesEnd, long ts) {
             this.line = line;
             this.seriesEnd = seriesEnd;
+            this.ts = ts;
         }
 
         java.util.Set<String> keys() {

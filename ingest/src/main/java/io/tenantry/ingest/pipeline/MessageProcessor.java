@@ -8,8 +8,6 @@ import io.tenantry.core.id.TelemetryTopic;
 import io.tenantry.core.quota.QuotaCheck;
 import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.core.timeseries.Bucket;
-import io.tenantry.core.timeseries.LineProtocol;
-import io.tenantry.core.timeseries.Point;
 import io.tenantry.core.timeseries.StoragePlacement;
 import io.tenantry.ingest.deadletter.DeadLetter;
 import io.tenantry.ingest.deadletter.DeadLetters;
@@ -17,7 +15,7 @@ import io.tenantry.ingest.schema.FieldKeyRegistry;
 import io.tenantry.ingest.spool.SpoolEntry;
 import io.tenantry.ingest.stats.IngestMetrics;
 import io.tenantry.ingest.telemetry.Identity;
-import io.tenantry.ingest.telemetry.PointFactory;
+import io.tenantry.ingest.telemetry.LineRenderer;
 import io.tenantry.ingest.telemetry.RejectReason;
 import io.tenantry.ingest.telemetry.Rejection;
 import io.tenantry.ingest.telemetry.TelemetryElement;
@@ -37,7 +35,7 @@ import java.util.function.LongSupplier;
 /**
  * Turns one MQTT message into an {@link Envelope}: topic → identity (directory), then tenant status, device
  * status, payload parsing and validation ({@link TelemetryParser}), seq de-duplication and point building
- * ({@link PointFactory}, {@link LineProtocol}). Never throws for bad input: every problem becomes a dead letter.
+ * ({@link LineRenderer}: the line {@code LineProtocol.toLine(PointFactory.toPoint(..))} gives). Never throws for bad input: every problem becomes a dead letter.
  * <p>
  * Timestamps: an element without {@code ts} gets the receive time plus its index in the batch (in ns), so the
  * elements of one message never collide on the same timestamp. An element with {@code ts} must lie within the
@@ -62,6 +60,10 @@ public final class MessageProcessor {
     private final LongSupplier nanoClock;
     private final int deadLetterPayloadCap;
     private final QuotaCheck quota;
+    private final LineRenderer renderer = new LineRenderer();
+    /** Parsed topics (issue 15: four regex matches per message otherwise); emptied beyond {@value #MAX_TOPICS}. */
+    private final java.util.Map<String, Optional<TelemetryTopic>> topics = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_TOPICS = 100_000;
     private volatile boolean stopping;
 
     /**
@@ -108,7 +110,7 @@ public final class MessageProcessor {
         String tenantTag = IngestMetrics.UNKNOWN_TENANT;
         int duplicates = 0;
         try {
-            Optional<TelemetryTopic> t = TelemetryTopic.parse(topic);
+            Optional<TelemetryTopic> t = parseTopic(topic);
             if (t.isEmpty()) {
                 dead.add(new DeadLetter(receivedAt, topic, null, RejectReason.UNKNOWN_TENANT,
                         "topic is not plc/<tenant_slug>/<plc_id>", payload));
@@ -164,9 +166,12 @@ public final class MessageProcessor {
                                     continue;
                                 }
                                 try {
-                                    Point p = PointFactory.toPoint(e, id, f.device().type().value(), f.device().tags(),
-                                            receivedNanos + e.index());
-                                    points.add(new SpoolEntry(tenantId, topic, bucket, LineProtocol.toLine(p)));
+                                    // issue 15: the line LineProtocol.toLine(PointFactory.toPoint(..)) gives, rendered
+                                    // without a Point; what metering needs of it travels with the entry
+                                    LineRenderer.Rendered line = renderer.render(e, id, f.device().id().value(),
+                                            f.device().type().value(), f.device().tags(), receivedNanos + e.index());
+                                    points.add(new SpoolEntry(tenantId, topic, bucket, line.line(), e.fields().size(),
+                                            line.tsNanos(), line.seriesEnd()));
                                 } catch (IllegalArgumentException ex) {
                                     rejections.add(new Rejection(RejectReason.INVALID_VALUE,
                                             "element " + e.index() + ": " + ex.getMessage(), isArray(payload) ? null : payload));
@@ -229,6 +234,22 @@ public final class MessageProcessor {
             }
         }
         return false;
+    }
+
+    /** {@link TelemetryTopic#parse}, remembered per topic string. */
+    private Optional<TelemetryTopic> parseTopic(String topic) {
+        if (topic == null) {
+            return Optional.empty();
+        }
+        Optional<TelemetryTopic> t = topics.get(topic);
+        if (t == null) {
+            t = TelemetryTopic.parse(topic);
+            if (topics.size() >= MAX_TOPICS) {
+                topics.clear();
+            }
+            topics.put(topic, t);
+        }
+        return t;
     }
 
     /** Looks the topic up, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */

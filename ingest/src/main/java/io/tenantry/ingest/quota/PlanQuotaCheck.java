@@ -60,6 +60,7 @@ public final class PlanQuotaCheck implements QuotaCheck, SmartLifecycle {
     private volatile Map<UUID, QuotaStore.Limits> limits = Map.of();
     private volatile Map<UUID, Long> others = Map.of();
     private volatile LocalDate othersDay;
+    private volatile LocalDate day;
     private volatile boolean running;
     private Thread thread;
 
@@ -97,7 +98,7 @@ public final class PlanQuotaCheck implements QuotaCheck, SmartLifecycle {
                 return Decision.ALLOW;
             }
         }
-        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate today = today();
         long budget = l.dailyBudget();
         long cap = (long) Math.floor(budget * capFactor);
         TenantState s = states.computeIfAbsent(id, k -> new TenantState());
@@ -135,6 +136,17 @@ public final class PlanQuotaCheck implements QuotaCheck, SmartLifecycle {
                     ? new Decision(Verdict.THROTTLE, "over the daily budget " + budget + " (plan " + l.plan() + ")")
                     : Decision.ALLOW;
         }
+    }
+
+    /** The UTC day of the clock; the LocalDate is made once a day, not per message (issue 15). */
+    private LocalDate today() {
+        long epochDay = Math.floorDiv(clock.millis(), 86_400_000L);
+        LocalDate d = day;
+        if (d == null || d.toEpochDay() != epochDay) {
+            d = LocalDate.ofEpochDay(epochDay);
+            day = d;
+        }
+        return d;
     }
 
     /**

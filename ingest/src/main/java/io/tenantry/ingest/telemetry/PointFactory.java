@@ -32,13 +32,25 @@ public final class PointFactory {
      */
     public static Point toPoint(TelemetryElement element, Identity identity, String deviceType,
                                 Map<String, String> deviceTags, long receivedNanos) {
+        TreeMap<String, String> tags = tags(element.tags(), identity, deviceType, deviceTags);
+        checkFieldKeys(element.fields().keySet(), tags.keySet(), deviceTags);
+        long ts = element.tsNanos() != null ? element.tsNanos() : receivedNanos;
+        return new Point(TenantMeasurements.stored(identity.tenantId().value(), element.measurement()), tags, element.fields(), ts);
+    }
+
+    /**
+     * A point's tags before {@link Point} drops empty ones: the device's tags, then the payload's, then the
+     * reserved tags (see the class comment).
+     */
+    static TreeMap<String, String> tags(Map<String, String> elementTags, Identity identity, String deviceType,
+                                        Map<String, String> deviceTags) {
         TreeMap<String, String> tags = new TreeMap<>();
         deviceTags.forEach((k, v) -> {
             if (!PlatformTags.ALL.contains(k)) {
                 tags.put(k, v);
             }
         });
-        element.tags().forEach((k, v) -> {
+        elementTags.forEach((k, v) -> {
             if (!PlatformTags.ALL.contains(k)) {
                 tags.put(k, v);
             }
@@ -46,13 +58,17 @@ public final class PointFactory {
         tags.put(PlatformTags.TENANT, identity.tenantId().toString());
         tags.put(PlatformTags.DEVICE, identity.plcId().value());
         tags.put(PlatformTags.DEVICE_TYPE, deviceType);
-        for (String f : element.fields().keySet()) {
-            if (tags.containsKey(f)) {
+        return tags;
+    }
+
+    /** @throws IllegalArgumentException when a field key is also a tag key of the point */
+    static void checkFieldKeys(java.util.Collection<String> fieldKeys, java.util.Set<String> tagKeys,
+                               Map<String, String> deviceTags) {
+        for (String f : fieldKeys) {
+            if (tagKeys.contains(f)) {
                 throw new IllegalArgumentException("field key '" + f + "' is also a tag of the point (device tags: "
                         + deviceTags.keySet() + ")");
             }
         }
-        long ts = element.tsNanos() != null ? element.tsNanos() : receivedNanos;
-        return new Point(TenantMeasurements.stored(identity.tenantId().value(), element.measurement()), tags, element.fields(), ts);
     }
 }
