@@ -174,7 +174,7 @@ public final class BatchWriter {
         Map<String, Long> pointsByTenant = new HashMap<>();
         for (Envelope e : batch) {
             acks.complete(e).forEach(acker::ack);
-            long n = e.points().stream().filter(p -> !refused.contains(p)).count();
+            long n = refused.isEmpty() ? e.points().size() : e.points().stream().filter(p -> !refused.contains(p)).count();
             pointsByTenant.merge(e.tenantTag(), n, Long::sum);
             metrics.message(e.tenantTag());
             metrics.duplicates(e.tenantTag(), e.duplicates());

@@ -259,13 +259,16 @@ public final class MessageProcessor {
 
     /** Runs a PostgreSQL read, waiting (with back-off) while PostgreSQL is unreachable: nothing is acked meanwhile. */
     private <T> T retrying(java.util.function.Supplier<T> call) throws InterruptedException {
-        Backoff backoff = new Backoff(100, 5000);
+        Backoff backoff = null; // made on the first failure only: this runs for every message and element
         while (true) {
             try {
                 return call.get();
             } catch (DirectoryUnavailableException e) {
                 if (stopping) {
                     throw new InterruptedException("stopping while the directory is unavailable");
+                }
+                if (backoff == null) {
+                    backoff = new Backoff(100, 5000);
                 }
                 log.warn("directory unavailable ({}); retrying in {}", e.getMessage(), Duration.ofMillis(backoff.peek()));
                 backoff.pause();
