@@ -63,18 +63,34 @@ public final class LateWriteRecorder implements TimeSeriesWriter {
         r.rejected().forEach(x -> refused.add(x.index()));
         // (tenant, hour) -> [min, max]
         Map<String, long[]> ranges = new TreeMap<>();
+        // issue 15: consecutive lines of one tenant and hour (a batch is mostly a device's points in order) update
+        // the previous line's range directly, without a new key string, a map lookup and the prefix's regex check
+        String prevLine = null;
+        long prevHour = 0;
+        long[] prevRange = null;
         for (int i = 0; i < lines.size(); i++) {
-            if (refused.contains(i)) {
+            if (!refused.isEmpty() && refused.contains(i)) {
                 continue;
             }
             String line = lines.get(i);
             long ts = timestamp(line);
-            if (ts == Long.MIN_VALUE || ts >= threshold || line.length() < 38 || line.charAt(36) != '.'
-                    || !TenantMeasurements.isNamespaced(line.substring(0, 38))) {
+            if (ts == Long.MIN_VALUE || ts >= threshold || line.length() < 38 || line.charAt(36) != '.') {
                 continue;
             }
-            String key = line.substring(0, 36) + "|" + Math.floorDiv(ts, HOUR_NS);
-            long[] mm = ranges.computeIfAbsent(key, k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE});
+            long hour = Math.floorDiv(ts, HOUR_NS);
+            long[] mm;
+            if (prevLine != null && hour == prevHour && line.regionMatches(0, prevLine, 0, 38)) {
+                mm = prevRange; // same 38-character prefix as a line already checked, same hour
+            } else {
+                if (!TenantMeasurements.isNamespaced(line.substring(0, 38))) {
+                    continue;
+                }
+                String key = line.substring(0, 36) + "|" + hour;
+                mm = ranges.computeIfAbsent(key, k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE});
+                prevLine = line;
+                prevHour = hour;
+                prevRange = mm;
+            }
             mm[0] = Math.min(mm[0], ts);
             mm[1] = Math.max(mm[1], ts);
         }
