@@ -199,7 +199,7 @@ public final class IngestService implements SmartLifecycle {
     public IngestStats stats() {
         boolean degraded = !spool.isEmpty() || deadLetters.pending() > 0 || !mqtt.subscribed();
         return new IngestStats(
-                degraded ? "DEGRADED" : "UP",
+                !writer.alive() ? "DOWN" : degraded ? "DEGRADED" : "UP",
                 mqtt.connected(),
                 mqtt.subscribed(),
                 listener.listening(),

@@ -67,4 +67,18 @@ public class IngestConfiguration {
         handOff.ifAvailable(s::onHandOff);
         return s;
     }
+
+    /**
+     * Health contributor {@code ingest}: DOWN when the writer thread has died (nothing is stored any more),
+     * otherwise UP with the {@code /admin/ingest} status (UP or DEGRADED) as a detail. Issue 15.
+     */
+    @Bean
+    org.springframework.boot.health.contributor.HealthIndicator ingestHealthIndicator(IngestService ingest) {
+        return () -> {
+            String status = ingest.stats().status();
+            return "DOWN".equals(status)
+                    ? org.springframework.boot.health.contributor.Health.down().withDetail("writer", "dead").build()
+                    : org.springframework.boot.health.contributor.Health.up().withDetail("status", status).build();
+        };
+    }
 }

@@ -70,7 +70,20 @@ public final class BatchWriter {
     /** Starts the writer thread. */
     public synchronized void start() {
         running = true;
-        thread = Thread.ofPlatform().name("ingest-writer").start(this::run);
+        thread = Thread.ofPlatform().name("ingest-writer").uncaughtExceptionHandler((t, e) ->
+                log.error("the writer thread died: ingest stores nothing more until restarted "
+                        + "(status DOWN; unacknowledged messages stay with the broker)", e)).start(this::run);
+    }
+
+    /**
+     * False once the writer thread has died while ingest should be running (an {@link Error} such as
+     * {@link OutOfMemoryError} escaped it): nothing is stored any more, and {@code /admin/ingest} and the health
+     * endpoint say DOWN. {@code bin/tenantry} also starts the JVM with {@code -XX:+ExitOnOutOfMemoryError}, so
+     * the usual cause ends the process instead (issue 15: a 64 MiB heap ran out under a 1,000-device backlog and
+     * the old status still said UP).
+     */
+    public synchronized boolean alive() {
+        return !running || (thread != null && thread.isAlive());
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param status              {@code UP}, or {@code DEGRADED} while points wait in the disk spool (InfluxDB
  *                            unavailable or still catching up), dead letters wait for PostgreSQL, or the broker
- *                            connection is down
+ *                            connection is down; {@code DOWN} when the writer thread has died (nothing is stored
+ *                            until a restart)
  * @param mqttConnected       the broker session is connected
  * @param subscribed          the shared subscription was granted
  * @param directoryListening  the PostgreSQL LISTEN connection is open
