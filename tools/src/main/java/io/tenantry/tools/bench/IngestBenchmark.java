@@ -590,6 +590,7 @@ public final class IngestBenchmark {
                     lastChange = System.nanoTime();
                 } else if (System.nanoTime() - lastChange > Duration.ofSeconds(30).toNanos()) {
                     System.out.printf(Locale.ROOT, "[bench] WARNING (c): InfluxDB accepted %,d of %,d points%n", got, expected);
+                    System.out.printf(Locale.ROOT, "[bench] (c) no progress for 30 s; ingest: %s%n", IngestState.read());
                     return got;
                 }
                 Thread.sleep(20);

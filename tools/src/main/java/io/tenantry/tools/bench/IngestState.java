@@ -24,9 +24,11 @@ import java.util.Locale;
  * @param duplicatesTotal  elements dropped as repeated seq since ingest started
  * @param deadLettersTotal dead letters since ingest started
  * @param deadLettersByReason dead letters by reason code, as JSON text
+ * @param status           ingest's own status ({@code UP} / {@code DEGRADED})
+ * @param lastSuccessfulWrite ingest's last successful InfluxDB write (ISO-8601), or {@code null}
  */
 record IngestState(long queueDepthPoints, long inflightMessages, long spoolPoints, long pointsTotal, long messagesTotal,
-                   long duplicatesTotal, long deadLettersTotal, String deadLettersByReason) {
+                   long duplicatesTotal, long deadLettersTotal, String deadLettersByReason, String status, String lastSuccessfulWrite) {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -51,7 +53,8 @@ record IngestState(long queueDepthPoints, long inflightMessages, long spoolPoint
             JsonNode j = JSON.readTree(r.body());
             return new IngestState(j.path("queueDepthPoints").asLong(), j.path("inflightMessages").asLong(), j.path("spoolPoints").asLong(),
                     j.path("pointsTotal").asLong(), j.path("messagesTotal").asLong(), j.path("duplicatesTotal").asLong(),
-                    j.path("deadLettersTotal").asLong(), String.valueOf(j.path("deadLettersByReason")));
+                    j.path("deadLettersTotal").asLong(), String.valueOf(j.path("deadLettersByReason")), j.path("status").asString(),
+                    j.path("lastSuccessfulWrite").isNull() ? null : j.path("lastSuccessfulWrite").asString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted reading ingest's state", e);
@@ -62,8 +65,15 @@ record IngestState(long queueDepthPoints, long inflightMessages, long spoolPoint
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "queue %,d points, %,d messages in flight, spool %,d points; since start %,d messages, "
-                        + "%,d points, %,d duplicates, %,d dead letters %s", queueDepthPoints, inflightMessages, spoolPoints, messagesTotal,
-                pointsTotal, duplicatesTotal, deadLettersTotal, deadLettersByReason);
+        String stall = "";
+        if (!drained() && lastSuccessfulWrite != null) {
+            long idle = Duration.between(java.time.Instant.parse(lastSuccessfulWrite), java.time.Instant.now()).toSeconds();
+            if (idle > 30) { // points waiting and nothing written for so long: ingest's writer has stopped (see its log)
+                stall = String.format(Locale.ROOT, "; STALLED: points queued but no InfluxDB write for %d s (see ingest's log)", idle);
+            }
+        }
+        return String.format(Locale.ROOT, "%s, queue %,d points, %,d messages in flight, spool %,d points; since start %,d messages, "
+                        + "%,d points, %,d duplicates, %,d dead letters %s; last write %s%s", status, queueDepthPoints, inflightMessages,
+                spoolPoints, messagesTotal, pointsTotal, duplicatesTotal, deadLettersTotal, deadLettersByReason, lastSuccessfulWrite, stall);
     }
 }
