@@ -119,7 +119,20 @@ final class Measure {
      * @param detail    how it was obtained, e.g. {@code "e2e 41,000 pts/s / raw write 50,000 pts/s"}
      */
     static boolean target(String name, double measured, Bound bound, double limit, String detail) {
-        boolean pass = !Double.isNaN(measured) && (bound == Bound.AT_LEAST ? measured >= limit : measured <= limit);
+        return target(name, measured, bound, limit, detail, null);
+    }
+
+    /**
+     * Prints one verdict line and returns whether it passed; a measurement that is not valid (points lost, a phase
+     * that failed) fails whatever its value, and says why in the detail.
+     *
+     * @param invalid why the measurement does not count (e.g. {@code "3,470 points missing"}), or null
+     */
+    static boolean target(String name, double measured, Bound bound, double limit, String detail, String invalid) {
+        boolean pass = invalid == null && !Double.isNaN(measured) && (bound == Bound.AT_LEAST ? measured >= limit : measured <= limit);
+        if (invalid != null) {
+            detail = detail + "; INVALID: " + invalid;
+        }
         System.out.printf(Locale.ROOT, "[bench] TARGET %-44s %8.2f  (target %s %s; %s)  %s%n", name, measured, bound.sign,
                 trim(limit), detail, pass ? "PASS" : "FAIL");
         return pass;
