@@ -4,6 +4,10 @@ import io.tenantry.core.timeseries.LineProtocol;
 import io.tenantry.core.timeseries.PlatformTags;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -57,6 +61,18 @@ public final class TelemetryParser {
      * the exponent ({@code 1e200000000} is 12 bytes).
      */
     private static final int MAX_DECIMAL_EXPONENT = 400;
+
+    /**
+     * The streaming factory: the tree mapper's limits and duplicate detection, set on the factory itself so that a
+     * parser needs no databind context ({@code ObjectMapper.createParser} builds a DeserializationContext per call).
+     */
+    private static final JsonFactory STREAM = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final long maxBytes;
     private final int maxElements;
@@ -126,7 +142,7 @@ public final class TelemetryParser {
         if (payload.length > maxBytes) {
             return null;
         }
-        try (JsonParser p = TreeTelemetryParser.JSON.createParser(payload)) {
+        try (JsonParser p = STREAM.createParser(ObjectReadContext.empty(), payload)) {
             JsonToken t = p.nextToken();
             List<TelemetryElement> ok;
             if (t == JsonToken.START_OBJECT) {
@@ -335,6 +351,12 @@ public final class TelemetryParser {
                 return Double.isFinite(d) ? d : null;
             }
             case VALUE_NUMBER_FLOAT -> {
+                if (!hasExponent(p)) {
+                    // at most MAX_NUMBER_LENGTH digits and no exponent: finite, and non-zero unless written as zero, so
+                    // the double (correctly rounded, like BigDecimal.doubleValue) is the tree's; -0.0 is 0.0 there
+                    double v = p.getDoubleValue();
+                    return v == 0.0 ? 0.0 : v;
+                }
                 BigDecimal d = floatValue(p);
                 int exp = exponent(d);
                 if (exp > TreeTelemetryParser.MAX_DECIMAL_EXPONENT) {
@@ -363,6 +385,16 @@ public final class TelemetryParser {
                 return null; // null, object, array: wrong_type
             }
         }
+    }
+
+    private static boolean hasExponent(JsonParser p) {
+        char[] c = p.getStringCharacters();
+        for (int i = p.getStringOffset(), end = i + p.getStringLength(); i < end; i++) {
+            if (c[i] == 'e' || c[i] == 'E') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
