@@ -38,7 +38,7 @@ final class TreeTelemetryParser {
     private static final int MAX_STRING_FIELD_BYTES = TelemetryParser.MAX_STRING_FIELD_BYTES;
     private static final int MAX_NUMBER_LENGTH = TelemetryParser.MAX_NUMBER_LENGTH;
     private static final int MAX_NESTING_DEPTH = TelemetryParser.MAX_NESTING_DEPTH;
-    /** See TelemetryParser.Stream: the same bound. */
+    /** Largest decimal exponent of a number looked at further (see TelemetryParser.MAX_NUMBER_LENGTH); shared with the streaming path. */
     static final int MAX_DECIMAL_EXPONENT = 400;
 
     /** The mapper both parsers read with: the limits, duplicate detection and number handling of docs/telemetry.md §10. */
