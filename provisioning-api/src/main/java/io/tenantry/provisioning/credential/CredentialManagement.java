@@ -47,7 +47,9 @@ import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
  * says {@code applied}: clients (docs/onboarding.md, the demo, the edge agent) connect with the credential at once.
  * <p>
  * Concurrency (issue 15): the password and its hash are made before the transaction opens, so the tenant row lock
- * (which device creation also takes) and the audit chain's lock are held only for a few short statements. The
+ * and the audit chain's lock are held only for a few short statements. A device credential locks the tenant row
+ * only {@code FOR KEY SHARE} (its status cannot change meanwhile; device creations of the same tenant, which lock
+ * it {@code FOR NO KEY UPDATE} for the plan's device limit, do not wait) and the device row for update. The
  * hash is SHA-256 (microseconds), no longer bcrypt cost 10 (60–100 ms of CPU per credential): see
  * {@link SecretHash} for the decision.
  */
@@ -86,8 +88,8 @@ public class CredentialManagement {
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
-            Tenant t = lockUsable(tx, tenant);
-            Device d = devices.find(tx, tenant, device);
+            Tenant t = usable(tenants.lockAgainstChanges(tx, tenant), tenant);
+            Device d = devices.lock(tx, tenant, device); // two issuances of one device serialise here
             TenantSlug slug = t.slug();
             PlcId plc = d.plcId();
             String username = MqttNames.deviceUsername(slug, plc);
@@ -111,7 +113,7 @@ public class CredentialManagement {
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
-            Tenant t = lockUsable(tx, tenant);
+            Tenant t = usable(tenants.lock(tx, tenant), tenant); // the service login: one per tenant
             TenantSlug slug = t.slug();
             String username = MqttNames.serviceUsername(slug);
             boolean rotated = store(tx, tenant, null, username, password, hash);
@@ -123,8 +125,7 @@ public class CredentialManagement {
         return issued(out[0], password, out[1], false);
     }
 
-    private Tenant lockUsable(DSLContext tx, TenantId tenant) {
-        Tenant t = tenants.lock(tx, tenant);
+    private static Tenant usable(Tenant t, TenantId tenant) {
         if (t.status() == TenantStatus.TERMINATED) {
             throw new ConflictException("provisioning:tenant.terminated", "tenant " + tenant + " is terminated");
         }
