@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  *   <li><b>Concurrent</b>: {@code --tenants} (100) × {@code --devices} (20) the same four requests from
  *       {@code --concurrency} (8) workers. Work is handed out tenant by tenant, so workers often hit the same
  *       tenant at once (the tenant row lock a device creation takes). Targets: p95 ≤ 50 ms for device creation
- *       and reads, ≤ 200 ms for credential creation.</li>
+ *       and reads, ≤ 200 ms for credential creation. Also the CPU per device (its four requests) of the API,
+ *       Mosquitto and PostgreSQL over this phase.</li>
  *   <li><b>Telemetry read path</b>: 500 points (and 1 point) of one device read through
  *       {@code GET …/telemetry} and straight from InfluxDB with the equivalent InfluxQL, both warmed, then
  *       {@code --reads} (200) of each interleaved; p50 and p95 ratios (target ≤ 1.5) and the API's CPU per
