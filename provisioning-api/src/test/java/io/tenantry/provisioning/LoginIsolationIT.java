@@ -3,6 +3,7 @@ package io.tenantry.provisioning;
 import io.tenantry.core.broker.BrokerAdmin;
 import io.tenantry.provisioning.BrokerFlowIT.Credential;
 import io.tenantry.provisioning.broker.BrokerSync;
+import io.tenantry.provisioning.credential.SecretHash;
 import io.tenantry.core.tls.MqttTls;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -57,6 +58,14 @@ class LoginIsolationIT extends ProvisioningTestBase {
     BrokerAdmin broker;
     @Autowired
     BrokerSync sync;
+
+    /** The stored hash of a login's secret, read as the table owner. */
+    String storedHash(String username) throws java.sql.SQLException {
+        try (Connection conn = DriverManager.getConnection(ENV.pgUrl(), ENV.pgOwnerUser(), ENV.pgOwnerPassword())) {
+            return DSL.using(conn, SQLDialect.POSTGRES).select(MQTT_CREDENTIALS.PASSWORD_HASH).from(MQTT_CREDENTIALS)
+                    .where(MQTT_CREDENTIALS.USERNAME.eq(username)).fetchOne(MQTT_CREDENTIALS.PASSWORD_HASH);
+        }
+    }
 
     Credential deviceCredential(String tenant, Object deviceId) {
         return Credential.of(post(token("owner", tenant), "/api/v1/tenants/" + tenant + "/devices/" + deviceId + "/credentials", null, 201));
@@ -300,6 +309,8 @@ class LoginIsolationIT extends ProvisioningTestBase {
                     .execute();
         }
         sync.apply(legacy, password);
+        // issue 15: the bcrypt hash such an installation stored still verifies (SecretHash understands both formats)
+        assertThat(SecretHash.matches(password, storedHash(legacy))).isTrue();
         String ca = java.nio.file.Files.readString(ENV.mqttCaFile(), StandardCharsets.US_ASCII);
         Credential old = new Credential(legacy, password, "plc/" + s + "/press-1", ca);
 
@@ -317,6 +328,10 @@ class LoginIsolationIT extends ProvisioningTestBase {
         // issuing again renames it; the V1 login disappears from the broker
         Credential renewed = deviceCredential(t, d);
         assertThat(renewed.username()).isEqualTo("t_" + s + ".press-1");
+        // a new credential is stored as SHA-256 of its random password (issue 15 decision, SecretHash)
+        assertThat(storedHash(renewed.username())).startsWith(SecretHash.SHA256_PREFIX);
+        assertThat(SecretHash.matches(renewed.password(), storedHash(renewed.username()))).isTrue();
+        assertThat(SecretHash.matches(password, storedHash(renewed.username()))).isFalse();
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.client(legacy).isEmpty() && broker.roleAcls(legacy).isEmpty());
         assertThatThrownBy(() -> connect(old)).isInstanceOf(MqttException.class);
         MqttAsyncClient n = connectAsync(renewed);

@@ -84,6 +84,55 @@ public interface BrokerAdmin {
     Optional<List<AclRule>> roleAcls(String role);
 
     /**
+     * The client and the role named {@code username}, in one read where the adapter can (issue 15: one round trip
+     * instead of two per login sync). The default asks {@link #client} and {@link #roleAcls} in turn.
+     */
+    default BrokerLogin login(String username) {
+        return new BrokerLogin(client(username), roleAcls(username));
+    }
+
+    /**
+     * Creates a login that does not exist yet: role {@code username} with exactly {@code acls}, then client
+     * {@code username} with {@code password} holding only that role, disabled at once when {@code enabled} is
+     * false. Adapters send it as one batch (issue 15: one round trip instead of two or three); the commands are
+     * applied in that order, so the client never exists without its role.
+     *
+     * @throws BrokerCommandException when the role or the client exists already (nothing is half-created by the
+     *                                role step alone: a retry reads the state again)
+     */
+    default void createLogin(String username, String password, List<AclRule> acls, boolean enabled) {
+        ensureRole(username, acls, Optional.empty());
+        createClient(username, password, List.of(username));
+        if (!enabled) {
+            disableClient(username);
+        }
+    }
+
+    /**
+     * Rotates an existing client's password and drops the sessions that logged in with the old one: sets the
+     * password, disables the client (the broker kicks its connections), then enables it again when
+     * {@code enabledAfter}. Adapters send it as one batch, in that order.
+     *
+     * @throws BrokerCommandException when the client does not exist
+     */
+    default void rotatePassword(String username, String password, boolean enabledAfter) {
+        setPassword(username, password);
+        disableClient(username);
+        if (enabledAfter) {
+            enableClient(username);
+        }
+    }
+
+    /**
+     * Deletes client {@code username} and then its role (never the role first: Mosquitto 2.0.11 crashed deleting a
+     * role a client still held); absent ones are fine. Adapters send it as one batch, in that order.
+     */
+    default void deleteLogin(String username) {
+        deleteClient(username);
+        deleteRole(username);
+    }
+
+    /**
      * Every client the broker knows, by username, with its roles and state: a bulk read for a full reconciliation
      * (issue 15: its cost must not be one round trip per login). The default asks client by client; adapters
      * override it with one command.

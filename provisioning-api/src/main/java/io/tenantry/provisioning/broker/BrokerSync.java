@@ -3,6 +3,7 @@ package io.tenantry.provisioning.broker;
 import io.tenantry.core.broker.AclRule;
 import io.tenantry.core.broker.BrokerAdmin;
 import io.tenantry.core.broker.BrokerClient;
+import io.tenantry.core.broker.BrokerLogin;
 import io.tenantry.core.id.PlcId;
 import io.tenantry.core.id.TenantSlug;
 import io.tenantry.db.jooq.tables.records.DevicesRecord;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static io.tenantry.db.jooq.Tables.DEVICES;
 import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
@@ -39,10 +41,15 @@ public class BrokerSync {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final DSLContext dsl;
     private final BrokerAdmin broker;
+    /** Striped locks: a username always maps to the same one (two logins may share one, which only serialises them). */
+    private final ReentrantLock[] locks = new ReentrantLock[256];
 
     public BrokerSync(DSLContext dsl, BrokerAdmin broker) {
         this.dsl = dsl;
         this.broker = broker;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 
     /** What one login should look like; {@code acls} empty when it should not exist. */
@@ -134,66 +141,96 @@ public class BrokerSync {
     }
 
     /**
-     * Applies the desired state of {@code username}.
+     * Applies the desired state of {@code username}. One login is synced by one thread at a time in this process
+     * (striped locks by username), so an outbox entry, a quota-block entry and the reconciler never interleave their
+     * read-then-write on the same login; different logins proceed in parallel (issue 15).
+     * <p>
+     * Broker round trips (issue 15): one batched read of client and role ({@link BrokerAdmin#login}); a new login
+     * is one batched write (role, client), a rotation one (password, disable, enable), a removal one (client, then
+     * role).
      *
      * @param newPassword a password to set (rotation or creation), or null to keep the broker's
      * @return the changes made, empty when the broker already agreed
      * @throws io.tenantry.core.error.UnavailableException when the broker cannot be reached
      */
     public List<String> apply(String username, String newPassword) {
+        ReentrantLock lock = locks[Math.floorMod(username.hashCode(), locks.length)];
+        lock.lock();
+        try {
+            return applyLocked(username, newPassword);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<String> applyLocked(String username, String newPassword) {
         Desired d = desired(username);
         List<String> changes = new ArrayList<>();
-        Optional<BrokerClient> current = broker.client(username);
+        BrokerLogin have = broker.login(username);
+        Optional<BrokerClient> current = have.client();
+        Optional<List<AclRule>> acls = have.roleAcls();
         if (!d.exists()) {
-            if (current.isPresent()) {
-                broker.deleteClient(username);
-                changes.add("deleted client " + username);
-            }
-            if (broker.roleAcls(username).isPresent()) {
-                broker.deleteRole(username);
-                changes.add("deleted role " + username);
+            if (current.isPresent() || acls.isPresent()) {
+                broker.deleteLogin(username); // client first, then role
+                current.ifPresent(c -> changes.add("deleted client " + username));
+                acls.ifPresent(a -> changes.add("deleted role " + username));
             }
             return changes;
         }
-        Optional<List<AclRule>> acls = broker.roleAcls(username);
-        if (acls.isEmpty() || !new java.util.HashSet<>(acls.get()).equals(new java.util.HashSet<>(d.acls()))) {
-            broker.ensureRole(username, d.acls(), acls); // just read: not read again
-            changes.add((acls.isEmpty() ? "created" : "corrected") + " role " + username);
-        }
-        boolean disabled;
-        if (current.isEmpty()) {
+        if (current.isEmpty() && acls.isEmpty()) {
             String pw = newPassword;
             if (pw == null) {
                 // the broker lost a login whose password only the device knows: recreate it locked; the
                 // credential must be rotated (reported)
+                pw = HexFormat.of().formatHex(RANDOM.generateSeed(24));
+                changes.add("created role " + username);
+                changes.add("recreated missing client " + username + " with a random password: rotate its credential");
+            } else {
+                changes.add("created role " + username);
+                changes.add("created client " + username);
+            }
+            broker.createLogin(username, pw, d.acls(), d.enabled());
+            if (!d.enabled()) {
+                changes.add("disabled " + username);
+            }
+            return changes;
+        }
+        if (acls.isEmpty() || !new HashSet<>(acls.get()).equals(new HashSet<>(d.acls()))) {
+            broker.ensureRole(username, d.acls(), acls); // just read: not read again
+            changes.add((acls.isEmpty() ? "created" : "corrected") + " role " + username);
+        }
+        if (current.isEmpty()) {
+            String pw = newPassword;
+            if (pw == null) {
                 pw = HexFormat.of().formatHex(RANDOM.generateSeed(24));
                 changes.add("recreated missing client " + username + " with a random password: rotate its credential");
             } else {
                 changes.add("created client " + username);
             }
             broker.createClient(username, pw, List.of(username));
-            disabled = false;
-        } else {
-            if (!current.get().roles().equals(List.of(username))) {
-                broker.setRoles(username, List.of(username));
-                changes.add("corrected roles of " + username);
+            if (!d.enabled()) {
+                broker.disableClient(username);
+                changes.add("disabled " + username);
             }
-            disabled = current.get().disabled();
-            if (newPassword != null) {
-                broker.setPassword(username, newPassword);
-                if (!disabled) {
-                    // rotation: drop sessions that logged in with the old password
-                    broker.disableClient(username);
-                    disabled = true;
-                }
-                changes.add("set password of " + username);
+            return changes;
+        }
+        if (!current.get().roles().equals(List.of(username))) {
+            broker.setRoles(username, List.of(username));
+            changes.add("corrected roles of " + username);
+        }
+        boolean disabled = current.get().disabled();
+        if (newPassword != null) {
+            // rotation: the new password, and drop sessions that logged in with the old one (disable kicks them)
+            broker.rotatePassword(username, newPassword, d.enabled());
+            changes.add("set password of " + username);
+            if (!d.enabled() && !disabled) {
+                changes.add("disabled " + username);
             }
+            return changes;
         }
         if (d.enabled() && disabled) {
             broker.enableClient(username);
-            if (newPassword == null) {
-                changes.add("enabled " + username);
-            }
+            changes.add("enabled " + username);
         } else if (!d.enabled() && !disabled) {
             broker.disableClient(username);
             changes.add("disabled " + username);

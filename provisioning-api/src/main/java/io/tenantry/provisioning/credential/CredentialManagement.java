@@ -18,7 +18,6 @@ import io.tenantry.provisioning.tenant.Tenant;
 import io.tenantry.core.tenant.TenantStatus;
 import io.tenantry.provisioning.tenant.Tenants;
 import org.jooq.DSLContext;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Service;
 
 import java.io.IOException;
@@ -35,19 +34,24 @@ import static io.tenantry.db.jooq.Tables.MQTT_CREDENTIALS;
  * Issues and rotates MQTT credentials (note 000 "create/rotate credential device"; note 003 §4 usernames, as changed
  * by issue 7): a device login {@code t_<slug>.<plc_id>} bound to its topic, and a tenant service login
  * {@code t_<slug>:svc} that may read {@code plc/<slug>/#} ({@link MqttNames}: these names cannot collide). Issuing
- * again rotates: the broker gets the new password and drops sessions that used the old one. Only a bcrypt hash is
- * stored; the new password reaches the broker through the outbox.
+ * again rotates: the broker gets the new password and drops sessions that used the old one. Only a hash is stored
+ * ({@link SecretHash}: SHA-256 of the random 192-bit password since issue 15; older bcrypt hashes stay valid); the
+ * new password reaches the broker through the outbox.
  * <p>
  * Ownership: a credential row is found by its owner (tenant and device, or tenant alone for the service login),
  * never by username, and a username already held by another owner is never overwritten, so no request can take
  * over another tenant's or device's login. A legacy (V1-named) login is renamed when it is issued again: the old
  * login is deleted from the broker in the same outbox run that creates the new one.
  * <p>
- * The outbox applies the broker change right after commit, so the response usually says {@code applied}.
+ * The outbox applies the broker change right after commit, before the response leaves, so the response usually
+ * says {@code applied}: clients (docs/onboarding.md, the demo, the edge agent) connect with the credential at once.
  * <p>
- * Concurrency (issue 15): the password and its bcrypt hash (tens of milliseconds of CPU) are made before the
- * transaction opens, so the tenant row lock (which device creation also takes) and the audit chain's lock are
- * held only for a few short statements.
+ * Concurrency (issue 15): the password and its hash are made before the transaction opens, so the tenant row lock
+ * and the audit chain's lock are held only for a few short statements. A device credential locks the tenant row
+ * only {@code FOR KEY SHARE} (its status cannot change meanwhile; device creations of the same tenant, which lock
+ * it {@code FOR NO KEY UPDATE} for the plan's device limit, do not wait) and the device row for update. The
+ * hash is SHA-256 (microseconds), no longer bcrypt cost 10 (60–100 ms of CPU per credential): see
+ * {@link SecretHash} for the decision.
  */
 @Service
 public class CredentialManagement {
@@ -59,7 +63,6 @@ public class CredentialManagement {
     private final Devices devices;
     private final ProvisioningProperties props;
     private final Clock clock;
-    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(10);
 
     public CredentialManagement(DSLContext dsl, AuditLog audit, Outbox outbox, Tenants tenants, Devices devices,
                                 ProvisioningProperties props, Clock clock) {
@@ -81,12 +84,12 @@ public class CredentialManagement {
     public IssuedCredential issueForDevice(Actor actor, String requestId, TenantId tenant, DeviceId device) {
         actor.requireDeviceAdmin(tenant);
         String password = newPassword();
-        String hash = bcrypt.encode(password); // slow on purpose: outside the transaction and its locks
+        String hash = SecretHash.of(password);
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
-            Tenant t = lockUsable(tx, tenant);
-            Device d = devices.find(tx, tenant, device);
+            Tenant t = usable(tenants.lockAgainstChanges(tx, tenant), tenant);
+            Device d = devices.lock(tx, tenant, device); // two issuances of one device serialise here
             TenantSlug slug = t.slug();
             PlcId plc = d.plcId();
             String username = MqttNames.deviceUsername(slug, plc);
@@ -106,11 +109,11 @@ public class CredentialManagement {
     public IssuedCredential issueForTenantService(Actor actor, String requestId, TenantId tenant) {
         actor.requireDeviceAdmin(tenant);
         String password = newPassword();
-        String hash = bcrypt.encode(password); // slow on purpose: outside the transaction and its locks
+        String hash = SecretHash.of(password);
         String[] out = new String[2];
         dsl.transaction(c -> {
             DSLContext tx = c.dsl();
-            Tenant t = lockUsable(tx, tenant);
+            Tenant t = usable(tenants.lock(tx, tenant), tenant); // the service login: one per tenant
             TenantSlug slug = t.slug();
             String username = MqttNames.serviceUsername(slug);
             boolean rotated = store(tx, tenant, null, username, password, hash);
@@ -122,8 +125,7 @@ public class CredentialManagement {
         return issued(out[0], password, out[1], false);
     }
 
-    private Tenant lockUsable(DSLContext tx, TenantId tenant) {
-        Tenant t = tenants.lock(tx, tenant);
+    private static Tenant usable(Tenant t, TenantId tenant) {
         if (t.status() == TenantStatus.TERMINATED) {
             throw new ConflictException("provisioning:tenant.terminated", "tenant " + tenant + " is terminated");
         }
@@ -135,7 +137,7 @@ public class CredentialManagement {
      * The row is looked up by owner ({@code tenant} + {@code device}, or {@code tenant} with no device for the
      * service login). A different (legacy) name of the same owner is deleted and its broker login removed.
      *
-     * @param hash bcrypt hash of {@code password}, computed by the caller before the transaction
+     * @param hash {@link SecretHash#of} of {@code password}, computed by the caller before the transaction
      *
      * @throws IllegalStateException when {@code username} is held by another owner: impossible with the
      *                               {@link MqttNames} scheme, refused rather than handed over if it ever happens
@@ -189,6 +191,7 @@ public class CredentialManagement {
         }
     }
 
+    /** 24 random bytes (192 bits) from {@link SecureRandom}, base64url: 32 characters. */
     private static String newPassword() {
         byte[] b = new byte[24];
         RANDOM.nextBytes(b);

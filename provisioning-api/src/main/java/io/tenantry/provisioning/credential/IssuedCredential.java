@@ -6,7 +6,7 @@ import java.net.URI;
 
 /**
  * A freshly issued MQTT credential: everything a device (or the tenant's service) needs to connect, copy-paste
- * ready. The password is shown once and never stored in clear (only a bcrypt hash).
+ * ready. The password is shown once and never stored in clear (only a hash, {@link SecretHash}).
  *
  * @param username         MQTT username ({@code t_<slug>.<plc_id>} or {@code t_<slug>:svc}; see MqttNames); on
  *                         the device listener it is also the MQTT client id

@@ -93,7 +93,7 @@ public class DeviceManagement implements Devices {
         try {
             return dsl.transactionResult(c -> {
                 DSLContext tx = c.dsl();
-                Tenant t = tenants.lock(tx, tenant);
+                Tenant t = tenants.lockForNewDevice(tx, tenant); // device limit: creations of the tenant serialise
                 if (t.status() != TenantStatus.ACTIVE) {
                     throw new ConflictException("provisioning:tenant.not-active", "tenant is " + t.status());
                 }
@@ -147,6 +147,16 @@ public class DeviceManagement implements Devices {
     public Device find(DSLContext ctx, TenantId tenant, DeviceId id) {
         DevicesRecord r = record(ctx, tenant, id);
         return toDevice(r, tenants.find(ctx, tenant).slug());
+    }
+
+    @Override
+    public Device lock(DSLContext tx, TenantId tenant, DeviceId id) {
+        DevicesRecord r = tx.selectFrom(DEVICES).where(DEVICES.ID.eq(id.value())).and(DEVICES.TENANT_ID.eq(tenant.value()))
+                .forNoKeyUpdate().fetchOne();
+        if (r == null) {
+            throw new NotFoundException("provisioning:device.not-found", "device " + id + " not found");
+        }
+        return toDevice(r, tenants.find(tx, tenant).slug());
     }
 
     @Override

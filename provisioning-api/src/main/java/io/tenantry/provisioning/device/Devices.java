@@ -18,6 +18,14 @@ public interface Devices {
      */
     Device find(DSLContext ctx, TenantId tenant, DeviceId id);
 
+    /**
+     * Like {@link #find} and locks the device row ({@code FOR NO KEY UPDATE}) in {@code tx}, so concurrent changes
+     * of this one device (e.g. two issuances of its credential) serialise.
+     *
+     * @throws io.tenantry.core.error.NotFoundException {@code provisioning:device.not-found}
+     */
+    Device lock(DSLContext tx, TenantId tenant, DeviceId id);
+
     /** Records the device's current MQTT login name (a legacy name moves to the new scheme when re-issued). */
     void setMqttUsername(DSLContext tx, DeviceId id, String username);
 }

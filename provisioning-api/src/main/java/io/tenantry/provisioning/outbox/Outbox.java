@@ -11,6 +11,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 import static io.tenantry.db.jooq.Tables.OUTBOX;
 
@@ -19,8 +21,9 @@ import static io.tenantry.db.jooq.Tables.OUTBOX;
  * follow enqueues, in the same transaction, an entry naming what to bring in step ({@code kind} + aggregate id).
  * <p>
  * <b>After commit, from one place:</b> the first {@link #enqueue} of a transaction registers a hook that, once that
- * transaction has committed, publishes {@link OutboxCommitted}; {@link OutboxProcessor} then applies the due entries
- * on the same thread, so the broker usually follows before the API response leaves. No caller applies the outbox
+ * transaction has committed, publishes {@link OutboxCommitted} naming what the transaction enqueued;
+ * {@link OutboxProcessor} then applies those aggregates on the same thread, so the broker usually follows before
+ * the API response leaves. No caller applies the outbox
  * by hand. What fails stays queued and is retried by the processor's schedule (every 2 s) and the reconciler.
  * <p>
  * A new password travels sealed ({@link SecretBox}, AES-256-GCM) and is wiped when applied.
@@ -63,7 +66,7 @@ public class Outbox {
                 .set(OUTBOX.ATTEMPTS, 0)
                 .set(OUTBOX.NEXT_ATTEMPT_AT, now)
                 .execute();
-        applyAfterCommit();
+        applyAfterCommit(new OutboxProcessor.Key(kind, aggregateId));
     }
 
     /**
@@ -93,16 +96,24 @@ public class Outbox {
         return secrets.open(sealed);
     }
 
-    /** Registers, once per transaction, the hook that publishes {@link OutboxCommitted} after commit. */
-    private void applyAfterCommit() {
-        if (TransactionSynchronizationManager.hasResource(this)) {
+    /**
+     * Registers, once per transaction, the hook that publishes {@link OutboxCommitted} after commit, and adds
+     * {@code key} to what it names.
+     */
+    private void applyAfterCommit(OutboxProcessor.Key key) {
+        @SuppressWarnings("unchecked")
+        Set<OutboxProcessor.Key> keys = (Set<OutboxProcessor.Key>) TransactionSynchronizationManager.getResource(this);
+        if (keys != null) {
+            keys.add(key);
             return;
         }
-        TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+        Set<OutboxProcessor.Key> mine = new LinkedHashSet<>();
+        mine.add(key);
+        TransactionSynchronizationManager.bindResource(this, mine);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                events.publishEvent(new OutboxCommitted());
+                events.publishEvent(new OutboxCommitted(mine));
             }
 
             @Override

@@ -203,6 +203,23 @@ public class TenantManagement implements Tenants {
         return toTenant(lockRecord(tx, id));
     }
 
+    @Override
+    public Tenant lockForNewDevice(DSLContext tx, TenantId id) {
+        return toTenant(found(tx.selectFrom(TENANTS).where(TENANTS.ID.eq(id.value())).forNoKeyUpdate().fetchOne(), id));
+    }
+
+    @Override
+    public Tenant lockAgainstChanges(DSLContext tx, TenantId id) {
+        return toTenant(found(tx.selectFrom(TENANTS).where(TENANTS.ID.eq(id.value())).forKeyShare().fetchOne(), id));
+    }
+
+    private static TenantsRecord found(TenantsRecord r, TenantId id) {
+        if (r == null) {
+            throw new NotFoundException("provisioning:tenant.not-found", "tenant " + id + " not found");
+        }
+        return r;
+    }
+
     private static TenantsRecord lockRecord(DSLContext tx, TenantId id) {
         TenantsRecord r = tx.selectFrom(TENANTS).where(TENANTS.ID.eq(id.value())).forUpdate().fetchOne();
         if (r == null) {

@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  *   <li><b>Concurrent</b>: {@code --tenants} (100) × {@code --devices} (20) the same four requests from
  *       {@code --concurrency} (8) workers. Work is handed out tenant by tenant, so workers often hit the same
  *       tenant at once (the tenant row lock a device creation takes). Targets: p95 ≤ 50 ms for device creation
- *       and reads, ≤ 200 ms for credential creation.</li>
+ *       and reads, ≤ 200 ms for credential creation. Also the CPU per device (its four requests) of the API,
+ *       Mosquitto and PostgreSQL over this phase.</li>
  *   <li><b>Telemetry read path</b>: 500 points (and 1 point) of one device read through
  *       {@code GET …/telemetry} and straight from InfluxDB with the equivalent InfluxQL, both warmed, then
  *       {@code --reads} (200) of each interleaved; p50 and p95 ratios (target ≤ 1.5) and the API's CPU per
@@ -65,6 +66,9 @@ final class ApiBenchmark {
         int reads = Integer.parseInt(o.get("reads", "200"));
         Path state = Path.of(s.env().getOrDefault("TENANTRY_STATE_DIR", ".stack"));
         long apiPid = Measure.pid(state.resolve("run/provisioning-api.pid"));
+        // concurrency part (issue 15): CPU of the processes a device + credential costs
+        long mosquittoPid = Measure.pid(state.resolve("mosquitto/mosquitto.pid"));
+        long postgresPid = Measure.pid(state.resolve("postgres/data/postmaster.pid"));
         System.out.printf(Locale.ROOT, "[bench] api: alone %d x %d devices; concurrent %d tenants x %d devices at concurrency %d%n",
                 aloneTenants, devices, tenants, devices, concurrency);
 
@@ -91,6 +95,7 @@ final class ApiBenchmark {
         Map<String, List<Double>> conc = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         List<Future<?>> work = new ArrayList<>();
+        double[] cpu0 = {Measure.cpuSeconds(apiPid), Measure.cpuSeconds(mosquittoPid), Measure.cpuSecondsTree(postgresPid)};
         long t0 = System.nanoTime();
         for (String id : ids) {
             String owner = s.owner(id);
@@ -106,9 +111,14 @@ final class ApiBenchmark {
             f.get();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double[] cpu1 = {Measure.cpuSeconds(apiPid), Measure.cpuSeconds(mosquittoPid), Measure.cpuSecondsTree(postgresPid)};
         pool.shutdown();
         System.out.printf(Locale.ROOT, "[bench] api: %,d devices with credentials in %.1f s at concurrency %d (%.0f devices/s)%n",
                 tenants * devices, seconds, concurrency, tenants * devices / seconds);
+        int n = tenants * devices;
+        System.out.printf(Locale.ROOT, "[bench] api: CPU per device (POST device + POST credential + 2 GETs), concurrent phase: "
+                        + "API %.1f ms, Mosquitto %.1f ms, PostgreSQL %.1f ms (10 ms /proc ticks; includes background work)%n",
+                (cpu1[0] - cpu0[0]) * 1000 / n, (cpu1[1] - cpu0[1]) * 1000 / n, (cpu1[2] - cpu0[2]) * 1000 / n);
         System.out.printf(Locale.ROOT, "[bench] %-22s %28s   %28s%n", "latency ms", "alone p50 / p95 / max", "concurrent p50 / p95 / max");
         for (String op : List.of("POST device", "POST credential", "GET device", "GET devices")) {
             System.out.printf(Locale.ROOT, "[bench] %-22s %8.1f / %8.1f / %8.1f   %8.1f / %8.1f / %8.1f%n", op,
