@@ -97,7 +97,7 @@ public final class IngestBenchmark {
         int devicesPerTenant = Integer.parseInt(o.get("devices", "5"));
         long points = Long.parseLong(o.get("points", "300000"));
         long points1 = Long.parseLong(o.get("points-1row", String.valueOf(points / 5)));
-        int reps = Math.min(7, Integer.parseInt(o.get("reps", "3"))); // 3 cases x reps hours must fit in the last day
+        int reps = Math.min(7, Integer.parseInt(o.get("reps", "3"))); // at most 7: a run must end in reasonable time
         int freshnessSeconds = Integer.parseInt(o.get("freshness-seconds", "60"));
         int scaleDevices = Integer.parseInt(o.get("scale-devices", "1000"));
         int connectDevices = Integer.parseInt(o.get("connect-devices", "1000"));
@@ -132,7 +132,7 @@ public final class IngestBenchmark {
         // case 1: 10 rows per message, against the raw write
         List<Rep> ten = new ArrayList<>();
         for (int r = 0; r < reps; r++) {
-            ten.add(repetition(ctx, base, 10, points, r, r, true));
+            ten.add(repetition(ctx, base, 10, points, r, true));
         }
         phases.took("rows10");
         summarise("10 rows/message, " + base.size() + " devices", ten, 10, json, "rows10");
@@ -150,7 +150,7 @@ public final class IngestBenchmark {
         // case 2: 1 row per message, against the broker pass-through at QoS 1
         List<Rep> one = new ArrayList<>();
         for (int r = 0; r < reps; r++) {
-            one.add(repetition(ctx, base, 1, points1, r, reps + r, false));
+            one.add(repetition(ctx, base, 1, points1, r, false));
         }
         phases.took("rows1");
         summarise("1 row/message, " + base.size() + " devices", one, 1, json, "rows1");
@@ -194,7 +194,7 @@ public final class IngestBenchmark {
             String failed = null;
             try {
                 for (int r = 0; r < Math.max(1, reps); r++) {
-                    many.add(repetition(sctx, scale, 10, points, r, 2 * reps + r, false));
+                    many.add(repetition(sctx, scale, 10, points, r, false));
                 }
             } catch (Exception e) {
                 failed = "phase failed: " + e;
@@ -362,20 +362,21 @@ public final class IngestBenchmark {
      * One repetition of (a), (b) and (c) with {@code rows} rows per message; (a) only when {@code withRaw}, (b) only
      * when 1 row per message (its baseline), to keep a run short.
      */
-    private static Rep repetition(Ctx ctx, List<Device> devices, int rows, long points, int rep, int slot, boolean withRaw)
+    private static Rep repetition(Ctx ctx, List<Device> devices, int rows, long points, int rep, boolean withRaw)
             throws Exception {
         long messages = Math.max(devices.size(), points / rows / devices.size() * devices.size());
         long total = messages * rows;
-        // every repetition of every case has its own hour (slot) of the last day, and each phase its own quarter
-        // of it (rows are 1 ms apart per device: up to 900,000 rows per device and phase), so no phase overwrites
-        // another's points and each verification counts its own
-        Instant window = Instant.now().minus(Duration.ofHours(23)).plus(Duration.ofHours(slot)).truncatedTo(ChronoUnit.HOURS);
+        // live timestamps (issue 15, lead): every phase gets its own window starting ~5 s before now, rows 1 ms apart
+        // per device, after the previous phase's window, so devices send current data as in production (points
+        // 1-23 h old made every batch a late write: an upsert per batch in ingest and a rollup recomputation in the
+        // quota-service during timed phases) and no phase overwrites or counts another's points
+        long perDevice = Math.max(1, total / devices.size());
         double a = Double.NaN;
         long missing = 0;
         if (withRaw) {
-            rawWrite(ctx, devices, window, total / 5, rows); // warm-up
+            rawWrite(ctx, devices, liveWindow(perDevice / 5), total / 5, rows); // warm-up
             awaitQuiet(ctx, "before (a)", Duration.ofSeconds(120));
-            Instant aBase = window.plus(Duration.ofMinutes(15));
+            Instant aBase = liveWindow(perDevice);
             long tA = System.nanoTime();
             long before = rawPointsWrittenOk(ctx.influx());
             rawWrite(ctx, devices, aBase, total, rows);
@@ -395,12 +396,12 @@ public final class IngestBenchmark {
         MqttAsyncClient[] clients = connectAll(ctx, devices);
         try {
             // warm-up: the same load once, until InfluxDB has accepted all of it (its tail must not count in (c))
-            endToEndUntilAccepted(ctx, devices, clients, window.plus(Duration.ofMinutes(30)),
+            endToEndUntilAccepted(ctx, devices, clients, liveWindow(perDevice / 5),
                     Math.max(devices.size(), messages / 5 / devices.size() * devices.size()), rows, new double[1]);
             awaitQuiet(ctx, "before (c)", Duration.ofSeconds(120));
             Map<String, Double> cpu0 = new TreeMap<>();
             ctx.pids().forEach((k, v) -> cpu0.put(k, Measure.cpuSeconds(v)));
-            Instant cBase = window.plus(Duration.ofMinutes(45));
+            Instant cBase = liveWindow(perDevice);
             double[] rss = {Measure.rssMiB(ctx.pids().get("ingest"))};
             long tC = System.nanoTime();
             long accepted = endToEndUntilAccepted(ctx, devices, clients, cBase, messages, rows, rss);
@@ -418,6 +419,20 @@ public final class IngestBenchmark {
         } finally {
             closeAll(Arrays.asList(clients));
         }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_FREE_MS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The start of a phase's time window for {@code rowsPerDevice} rows 1 ms apart per device: 5 s before now, or
+     * 1 s after the previous window's last row when that is later (a phase's rows may run ahead of the clock: 30,000
+     * rows per device span 30 s; the tenants' plan allows 60 min ahead). Verification counts from here for 15 min,
+     * right after the phase, before any later phase writes.
+     */
+    static Instant liveWindow(long rowsPerDevice) {
+        long start = Math.max(System.currentTimeMillis() - 5_000, NEXT_FREE_MS.get());
+        NEXT_FREE_MS.set(start + rowsPerDevice + 1_000);
+        return Instant.ofEpochMilli(start);
     }
 
     /** (a): the points of {@code total/rows} messages as line protocol, 5,000 points per request, into (c)'s bucket. */
