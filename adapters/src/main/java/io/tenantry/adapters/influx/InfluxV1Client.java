@@ -161,6 +161,9 @@ public final class InfluxV1Client {
                         p.skipChildren();
                     }
                 }
+                // read the answer to its end (InfluxDB's trailing newline, the chunked terminator) before the parser
+                // closes the stream: closing it early makes the client drop the connection instead of reusing it
+                in.transferTo(java.io.OutputStream.nullOutputStream());
             }
         } catch (IOException | JacksonException e) {
             throw new InfluxV1Exception("query answer unreadable: " + e.getMessage(), 0, e);
