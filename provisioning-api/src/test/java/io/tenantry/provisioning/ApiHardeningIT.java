@@ -126,6 +126,11 @@ class ApiHardeningIT extends ProvisioningTestBase {
         assertThat(status(sign(plain, claims(c -> c.put("exp", now + 23 * 3600))))).as("23 h is within 24 h").isEqualTo(200);
         assertThat(status(sign(Map.of("typ", "JWT", "crit", List.of()), claims(c -> { })))).as("crit []").isEqualTo(401);
         assertThat(status(sign(Map.of("typ", "JWT", "crit", List.of("exp")), claims(c -> { })))).as("crit [exp]").isEqualTo(401);
+        // issue 15: "iss" is compared as the string it is (no URL conversion): another issuer, a URL, none, a number
+        assertThat(status(sign(plain, claims(c -> c.put("iss", "tenantry-other"))))).as("other iss").isEqualTo(401);
+        assertThat(status(sign(plain, claims(c -> c.put("iss", "https://tenantry-local/"))))).as("URL iss").isEqualTo(401);
+        assertThat(status(sign(plain, claims(c -> c.remove("iss"))))).as("no iss").isEqualTo(401);
+        assertThat(status(sign(plain, claims(c -> c.put("iss", 7))))).as("numeric iss").isEqualTo(401);
         assertThat(status(sign(plain, claims(c -> c.remove("sub"))))).as("no sub").isEqualTo(401);
         assertThat(status(sign(plain, claims(c -> c.put("sub", "x".repeat(161)))))).as("sub of 161").isEqualTo(401);
         assertThat(status(sign(plain, claims(c -> c.put("sub", "x".repeat(5000)))))).as("sub of 5000").isEqualTo(401);

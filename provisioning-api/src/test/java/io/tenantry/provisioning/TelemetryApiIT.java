@@ -77,4 +77,73 @@ class TelemetryApiIT extends ProvisioningTestBase {
         Map<String, Object> bad = get(owner, path + "&aggregate=drop&interval=1x", 400);
         assertThat((List<Map<String, Object>>) bad.get("errors")).extracting(e -> e.get("field")).contains("aggregate", "interval");
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.tenantry.provisioning.telemetry.TelemetryQuery telemetry;
+    @org.springframework.beans.factory.annotation.Autowired
+    tools.jackson.databind.ObjectMapper mapper;
+
+    /**
+     * Issue 15: the JSON the API streams from InfluxDB's answer is the serialised {@code Result} of the tree path
+     * (keys, order, values), for raw, field-selected, aggregated, limited and retention-emptied queries, with
+     * float, integer, string and boolean fields, nanosecond timestamps and names needing escapes.
+     */
+    @Test
+    void streamedJsonIsTheSerialisedResult() throws Exception {
+        String a = createTenant(slug("st-a"), "FREE");
+        Object da = createDevice(a, "pump-1").get("id");
+        InfluxV1Client admin = new InfluxV1Client(ENV.influxUrl(), ENV.influxAdminUser(), ENV.influxAdminPassword(), Duration.ofSeconds(10));
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
+        long base = start.toEpochMilli() * 1_000_000L;
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Map<String, Object> f = new TreeMap<>();
+            f.put("temp", 20.0 + i / 4.0);
+            f.put("tiny", 1e-5 * (i + 1));
+            f.put("count", (long) i * 1_000_000_007L);
+            f.put("on", i % 2 == 0);
+            f.put("note x,y", "v \"" + i + "\u00e9");
+            if (i % 3 == 0) {
+                f.remove("temp"); // some points without a field
+            }
+            points.add(new Point(TenantMeasurements.stored(UUID.fromString(a), "telemetry"), new TreeMap<>(Map.of("locatario_id", a,
+                    "plc_id", "pump-1", "type", "modbus_tcp")), f, base + i * 1_000_000_000L + 123_456_789L));
+        }
+        new InfluxV1TimeSeriesWriter(admin).writePoints(SharedBuckets.RAW, points);
+        String owner = token("viewer", a);
+        org.springframework.security.oauth2.jwt.Jwt jwt = org.springframework.security.oauth2.jwt.Jwt.withTokenValue(owner)
+                .header("alg", "RS256").subject("viewer-x").claim("tenant_id", a).claim("roles", List.of("viewer")).build();
+        io.tenantry.web.auth.Actor actor = io.tenantry.web.auth.Actor.from(jwt);
+        String from = start.toString();
+        String to = start.plusSeconds(60).toString();
+        String old = start.minus(Duration.ofDays(3650)).toString();
+        String[][] cases = {
+                {from, to, null, null, null, null, null}, // raw, all fields
+                {from, to, "temp,on", null, null, "5", null}, // named fields, limit
+                {from, to, null, "mean", "10s", null, null}, // aggregate over all fields (prefix stripped)
+                {from, to, "temp", "max", "1m", null, "auto"}, // tier=auto
+                {old, old, null, null, null, null, null}, // before the retention: empty
+        };
+        for (String[] c : cases) {
+            var id = io.tenantry.core.id.DeviceId.of(UUID.fromString(da.toString()));
+            var tenant = io.tenantry.core.id.TenantId.of(UUID.fromString(a));
+            byte[] streamed = telemetry.queryJson(actor, tenant, id, c[0], c[1], c[2], c[3], c[4], null,
+                    c[5] == null ? null : Integer.valueOf(c[5]), c[6]);
+            var tree = telemetry.query(actor, tenant, id, c[0], c[1], c[2], c[3], c[4], null,
+                    c[5] == null ? null : Integer.valueOf(c[5]), c[6]);
+            // "to" defaults to now in neither case (given), so both runs describe the same window
+            assertThat(mapper.readTree(streamed)).as(String.join(" ", java.util.Arrays.stream(c).map(String::valueOf).toList()))
+                    .isEqualTo(mapper.readTree(mapper.writeValueAsBytes(tree)));
+            assertThat(new String(streamed, java.nio.charset.StandardCharsets.UTF_8)).startsWith("{\"tenantId\":\"" + a + "\"");
+        }
+        // and over HTTP: the same body the endpoint answers
+        String path = "/api/v1/tenants/" + a + "/devices/" + da + "/telemetry?from=" + from + "&to=" + to;
+        byte[] body = http().get().uri(path).headers(h -> h.setBearerAuth(owner)).exchange().expectStatus().isOk()
+                .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .expectBody().returnResult().getResponseBody();
+        var tree = mapper.readTree(body);
+        assertThat(tree.path("points").size()).isEqualTo(12);
+        assertThat(tree.path("points").path(1).path("time").asString()).endsWith(".123456789Z");
+        assertThat(tree.path("columns").toString()).doesNotContain("locatario_id").contains("note x,y");
+    }
 }

@@ -1,10 +1,15 @@
 package io.tenantry.adapters.influx;
 
+import io.tenantry.core.timeseries.TimeSeriesQuery;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -77,13 +82,7 @@ public final class InfluxV1Client {
      * @throws InfluxV1Exception on HTTP errors or when any statement returned an error
      */
     public List<Result> query(String influxql, String database) {
-        StringBuilder form = new StringBuilder("epoch=ns&q=").append(enc(influxql));
-        if (database != null) {
-            form.append("&db=").append(enc(database));
-        }
-        HttpRequest req = request("/query")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+        HttpRequest req = queryRequest(influxql, database);
         HttpResponse<String> r = send(req, "query");
         if (r.statusCode() != 200) {
             throw new InfluxV1Exception("query answered " + r.statusCode() + ": " + r.body().trim(), r.statusCode(), null);
@@ -119,6 +118,171 @@ public final class InfluxV1Client {
         return results;
     }
 
+    /**
+     * Runs one InfluxQL statement (timestamps in nanoseconds) and hands the first result's series to {@code sink}
+     * while reading InfluxDB's answer from the connection: no tree, no copy of the body (issue 15). Numbers reach
+     * the sink as InfluxDB wrote them. Same errors as {@link #query}; an answer that is not InfluxDB's JSON is
+     * reported with status 0 (retriable). Rows handed over before a failure must be discarded by the caller.
+     *
+     * @param database database context, or null
+     * @throws InfluxV1Exception on HTTP errors, when a statement returned an error, or on an unreadable answer
+     */
+    public void stream(String influxql, String database, TimeSeriesQuery.RowSink sink) {
+        HttpRequest req = queryRequest(influxql, database);
+        HttpResponse<InputStream> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new InfluxV1Exception("query failed: " + e, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfluxV1Exception("query interrupted", 0, e);
+        }
+        try (InputStream in = r.body()) {
+            if (r.statusCode() != 200) {
+                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                throw new InfluxV1Exception("query answered " + r.statusCode() + ": " + body.trim(), r.statusCode(), null);
+            }
+            try (JsonParser p = JSON.createParser(in)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new InfluxV1Exception("query answer is not a JSON object", 0, null);
+                }
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if (name.equals("error") && t != JsonToken.VALUE_NULL) {
+                        throw new InfluxV1Exception("query error: " + p.getString(), 400, null);
+                    } else if (name.equals("results") && t == JsonToken.START_ARRAY) {
+                        int index = 0;
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            streamResult(p, index++ == 0 ? sink : null);
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                // read the answer to its end (InfluxDB's trailing newline, the chunked terminator) before the parser
+                // closes the stream: closing it early makes the client drop the connection instead of reusing it
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        } catch (IOException | JacksonException e) {
+            throw new InfluxV1Exception("query answer unreadable: " + e.getMessage(), 0, e);
+        }
+    }
+
+    /** One statement result, the parser on its START_OBJECT; series go to {@code sink} unless null. */
+    private static void streamResult(JsonParser p, TimeSeriesQuery.RowSink sink) {
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (name.equals("error") && t != JsonToken.VALUE_NULL) {
+                throw new InfluxV1Exception("query error: " + p.getString(), 400, null);
+            } else if (name.equals("series") && t == JsonToken.START_ARRAY && sink != null) {
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    streamSeries(p, sink);
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** One series (InfluxDB writes name, tags, columns, then values), the parser on its START_OBJECT. */
+    private static void streamSeries(JsonParser p, TimeSeriesQuery.RowSink sink) {
+        String measurement = "";
+        List<String> columns = null;
+        boolean started = false;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (name.equals("name") && t == JsonToken.VALUE_STRING) {
+                measurement = p.getString();
+            } else if (name.equals("columns") && t == JsonToken.START_ARRAY) {
+                columns = new ArrayList<>();
+                while (p.nextToken() == JsonToken.VALUE_STRING) {
+                    columns.add(p.getString());
+                }
+            } else if (name.equals("values") && t == JsonToken.START_ARRAY) {
+                if (columns == null) {
+                    throw new InfluxV1Exception("query answer has values before columns", 0, null);
+                }
+                sink.series(measurement, List.copyOf(columns));
+                started = true;
+                StreamRow row = new StreamRow(columns.size());
+                while (p.nextToken() == JsonToken.START_ARRAY) {
+                    row.read(p);
+                    sink.row(row);
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (!started && columns != null) {
+            sink.series(measurement, List.copyOf(columns));
+        }
+    }
+
+    /** A row being streamed: reused for every row of a series. */
+    private static final class StreamRow implements TimeSeriesQuery.Row {
+        private TimeSeriesQuery.CellKind[] kinds;
+        private String[] texts;
+        private int size;
+        private long time;
+
+        StreamRow(int columns) {
+            kinds = new TimeSeriesQuery.CellKind[Math.max(1, columns)];
+            texts = new String[kinds.length];
+        }
+
+        /** Reads one row array, the parser on its START_ARRAY. */
+        void read(JsonParser p) {
+            size = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new InfluxV1Exception("query answer ended inside a row", 0, null);
+                }
+                if (size == kinds.length) {
+                    kinds = java.util.Arrays.copyOf(kinds, size * 2);
+                    texts = java.util.Arrays.copyOf(texts, size * 2);
+                }
+                TimeSeriesQuery.CellKind k = switch (t) {
+                    case VALUE_NULL -> TimeSeriesQuery.CellKind.NULL;
+                    case VALUE_TRUE, VALUE_FALSE -> TimeSeriesQuery.CellKind.BOOLEAN;
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> TimeSeriesQuery.CellKind.NUMBER;
+                    case VALUE_STRING -> TimeSeriesQuery.CellKind.STRING;
+                    default -> throw new InfluxV1Exception("query answer has a nested value in a row", 0, null);
+                };
+                if (size == 0) {
+                    time = k == TimeSeriesQuery.CellKind.NUMBER ? p.getLongValue() : 0;
+                }
+                kinds[size] = k;
+                texts[size] = k == TimeSeriesQuery.CellKind.NULL ? null : p.getString();
+                size++;
+            }
+        }
+
+        @Override
+        public long timeNanos() {
+            return time;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public TimeSeriesQuery.CellKind kind(int i) {
+            return kinds[i];
+        }
+
+        @Override
+        public String text(int i) {
+            return texts[i];
+        }
+    }
+
     /** Runs statements and ignores their results (DDL, user management). */
     public void execute(String influxql) {
         query(influxql, null);
@@ -136,6 +300,16 @@ public final class InfluxV1Client {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private HttpRequest queryRequest(String influxql, String database) {
+        StringBuilder form = new StringBuilder("epoch=ns&q=").append(enc(influxql));
+        if (database != null) {
+            form.append("&db=").append(enc(database));
+        }
+        return request("/query")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
     }
 
     private HttpRequest.Builder request(String pathAndQuery) {

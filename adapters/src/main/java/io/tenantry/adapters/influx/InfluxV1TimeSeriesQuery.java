@@ -41,4 +41,17 @@ public final class InfluxV1TimeSeriesQuery implements TimeSeriesQuery {
         }
         return out;
     }
+
+    /** {@inheritDoc} Streams InfluxDB's answer from the connection ({@link InfluxV1Client#stream}). */
+    @Override
+    public void stream(Bucket bucket, String statement, RowSink sink) {
+        try {
+            client.stream(statement, bucket.database(), sink);
+        } catch (InfluxV1Exception e) {
+            if (e.retriable()) {
+                throw new UnavailableException(UNAVAILABLE, "the time-series store is unavailable: " + e.getMessage(), e);
+            }
+            throw new QueryRejectedException(e.getMessage(), e);
+        }
+    }
 }

@@ -48,4 +48,71 @@ public interface TimeSeriesQuery {
      * @throws UnavailableException   when the store cannot answer now
      */
     List<Series> query(Bucket bucket, String statement);
+
+    /** What a streamed cell holds ({@link Row#kind}). */
+    enum CellKind { NULL, BOOLEAN, NUMBER, STRING }
+
+    /**
+     * One row of a streamed answer, valid only during {@link RowSink#row} (the adapter reuses it for the next row).
+     * Cell {@code i} is aligned with the series' columns; cell 0 is {@code time}.
+     */
+    interface Row {
+        /** {@code time} as epoch nanoseconds. */
+        long timeNanos();
+
+        /** Number of cells, {@code time} included. */
+        int size();
+
+        /** What cell {@code i} holds. */
+        CellKind kind(int i);
+
+        /**
+         * Cell {@code i} as text: a NUMBER as the store wrote it (a JSON number, e.g. {@code 21.5}, {@code 7},
+         * {@code 1e-05}), a BOOLEAN as {@code true}/{@code false}, a STRING unquoted; null for NULL.
+         */
+        String text(int i);
+    }
+
+    /** Receives a streamed answer: per series its columns, then its rows. */
+    interface RowSink {
+        /** A series begins; {@code columns} has {@code time} first. */
+        void series(String measurement, List<String> columns);
+
+        /** One row of the current series. */
+        void row(Row row);
+    }
+
+    /**
+     * Runs one statement like {@link #query} but hands its rows to {@code sink} as they are read, without building
+     * a {@link Series} tree (issue 15: the telemetry read path streams the store's answer). Same errors as
+     * {@link #query}; a failure may come after some rows were handed over, so the sink must not publish them
+     * before this returns. This default builds the series with {@link #query} and replays them.
+     */
+    default void stream(Bucket bucket, String statement, RowSink sink) {
+        for (Series s : query(bucket, statement)) {
+            sink.series(s.measurement(), s.columns());
+            for (List<Object> r : s.rows()) {
+                sink.row(new Row() {
+                    public long timeNanos() {
+                        return ((Number) r.get(0)).longValue();
+                    }
+
+                    public int size() {
+                        return r.size();
+                    }
+
+                    public CellKind kind(int i) {
+                        Object v = r.get(i);
+                        return v == null ? CellKind.NULL : v instanceof Boolean ? CellKind.BOOLEAN
+                                : v instanceof Number ? CellKind.NUMBER : CellKind.STRING;
+                    }
+
+                    public String text(int i) {
+                        Object v = r.get(i);
+                        return v == null ? null : String.valueOf(v);
+                    }
+                });
+            }
+        }
+    }
 }

@@ -151,6 +151,179 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
      */
     public Result query(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields, String aggregate,
                         String interval, String measurement, Integer limit, String tier) {
+        Prepared pr = prepare(actor, tenant, device, from, to, fields, aggregate, interval, measurement, limit, tier);
+        if (pr.statement() == null) {
+            return new Result(tenant.value(), device.value(), pr.plcId(), pr.measurement(), pr.from(), pr.to(), pr.agg(),
+                    interval, List.of(), List.of(), pr.tier().code());
+        }
+        String agg = pr.agg();
+        List<String> wanted = pr.wanted();
+        List<TimeSeriesQuery.Series> results = run(pr.bucket(), pr.statement(), fields, measurement, aggregate, interval);
+        List<String> columns = new ArrayList<>();
+        List<TelemetryPoint> points = new ArrayList<>();
+        Set<String> hidden = PlatformTags.ALL;
+        for (TimeSeriesQuery.Series s : results) {
+            List<String> cols = s.columns();
+            for (int i = 1; i < cols.size(); i++) {
+                String name = agg != null && wanted.isEmpty() && cols.get(i).startsWith(agg + "_")
+                        ? cols.get(i).substring(agg.length() + 1) : cols.get(i);
+                columns.add(name);
+            }
+            for (List<Object> row : s.rows()) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int i = 1; i < row.size(); i++) {
+                    if (row.get(i) != null && !hidden.contains(columns.get(i - 1))) {
+                        values.put(columns.get(i - 1), row.get(i));
+                    }
+                }
+                if (!values.isEmpty()) {
+                    long ns = ((Number) row.get(0)).longValue();
+                    points.add(new TelemetryPoint(Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)), values));
+                }
+            }
+        }
+        columns.removeAll(hidden);
+        return new Result(tenant.value(), device.value(), pr.plcId(), pr.measurement(), pr.from(), pr.to(), agg, interval,
+                columns, points, pr.tier().code());
+    }
+
+    /**
+     * A validated query: the statement to run ({@code null} when the retention leaves nothing to read) and what
+     * the answer reports.
+     */
+    private record Prepared(String plcId, String measurement, Instant from, Instant to, String agg, List<String> wanted,
+                            Rollups.Tier tier, Bucket bucket, String statement) {
+    }
+
+    private static final tools.jackson.databind.ObjectMapper STREAM_JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /**
+     * {@link #query(Actor, TenantId, DeviceId, String, String, String, String, String, String, Integer, String)} as
+     * the JSON body of {@link Result} (the same keys, order and values), written while InfluxDB's answer is read
+     * ({@link TimeSeriesQuery#stream}): no tree, no {@link TelemetryPoint} objects (issue 15). Numbers are passed
+     * through as InfluxDB wrote them (the same values; e.g. {@code 1e-05} stays so). Same validation and errors.
+     *
+     * @return UTF-8 JSON
+     */
+    public byte[] queryJson(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields,
+                            String aggregate, String interval, String measurement, Integer limit, String tier) {
+        Prepared pr = prepare(actor, tenant, device, from, to, fields, aggregate, interval, measurement, limit, tier);
+        JsonPoints pts = new JsonPoints(pr.agg(), pr.wanted());
+        if (pr.statement() != null) {
+            try {
+                timeSeries.stream(pr.bucket(), pr.statement(), pts);
+            } catch (UnavailableException | QueryRejectedException e) {
+                throw translate(e, fields, measurement, aggregate, interval);
+            }
+        }
+        byte[] points = pts.finish();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(points.length + 512);
+        try (tools.jackson.core.JsonGenerator g = STREAM_JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("tenantId", tenant.value().toString());
+            g.writeStringProperty("deviceId", device.value().toString());
+            g.writeStringProperty("plcId", pr.plcId());
+            g.writeStringProperty("measurement", pr.measurement());
+            g.writeStringProperty("from", pr.from().toString());
+            g.writeStringProperty("to", pr.to().toString());
+            g.writeStringProperty("aggregate", pr.agg());
+            g.writeStringProperty("interval", interval);
+            g.writeName("columns");
+            g.writeStartArray();
+            for (String c : pts.columns()) {
+                g.writeString(c);
+            }
+            g.writeEndArray();
+            g.writeName("points");
+            g.writeRawValue(""); // the name and its colon; the array itself is copied below
+            g.flush();
+            out.write(points, 0, points.length);
+            g.writeStringProperty("tier", pr.tier().code());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the points of a streamed answer as the JSON array of {@link Result#points()}, collecting
+     * {@link Result#columns()} on the way (the same rules as {@link #query}: aggregate prefixes stripped when all
+     * fields are read, the platform's tags and empty points left out).
+     */
+    private static final class JsonPoints implements TimeSeriesQuery.RowSink {
+        private final String agg;
+        private final boolean stripPrefix;
+        private final List<String> columns = new ArrayList<>();
+        private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(8192);
+        private final tools.jackson.core.JsonGenerator g;
+        private String[] names = new String[0];
+        private boolean[] shown = new boolean[0];
+
+        JsonPoints(String agg, List<String> wanted) {
+            this.agg = agg;
+            this.stripPrefix = agg != null && wanted.isEmpty();
+            this.g = STREAM_JSON.createGenerator(buf);
+            g.writeStartArray();
+        }
+
+        @Override
+        public void series(String measurement, List<String> cols) {
+            names = new String[cols.size()];
+            shown = new boolean[cols.size()];
+            for (int i = 1; i < cols.size(); i++) {
+                String c = cols.get(i);
+                String name = stripPrefix && c.startsWith(agg + "_") ? c.substring(agg.length() + 1) : c;
+                names[i] = name;
+                shown[i] = !PlatformTags.ALL.contains(name);
+                if (shown[i]) {
+                    columns.add(name);
+                }
+            }
+        }
+
+        @Override
+        public void row(TimeSeriesQuery.Row row) {
+            boolean open = false;
+            int n = Math.min(row.size(), names.length);
+            for (int i = 1; i < n; i++) {
+                TimeSeriesQuery.CellKind k = row.kind(i);
+                if (k == TimeSeriesQuery.CellKind.NULL || !shown[i]) {
+                    continue;
+                }
+                if (!open) {
+                    long ns = row.timeNanos();
+                    g.writeStartObject();
+                    g.writeStringProperty("time", Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
+                            Math.floorMod(ns, 1_000_000_000L)).toString());
+                    g.writeName("fields");
+                    g.writeStartObject();
+                    open = true;
+                }
+                g.writeName(names[i]);
+                switch (k) {
+                    case NUMBER -> g.writeNumber(row.text(i));
+                    case BOOLEAN -> g.writeBoolean("true".equals(row.text(i)));
+                    default -> g.writeString(row.text(i));
+                }
+            }
+            if (open) {
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+        }
+
+        List<String> columns() {
+            return columns;
+        }
+
+        byte[] finish() {
+            g.writeEndArray();
+            g.close();
+            return buf.toByteArray();
+        }
+    }
+
+    private Prepared prepare(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields,
+                             String aggregate, String interval, String measurement, Integer limit, String tier) {
         actor.requireVisible(tenant);
         Device d = devices.find(dsl, tenant, device);
         List<FieldError> errors = new ArrayList<>();
@@ -214,39 +387,12 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
         Instant kept = now.minus(retentions.retention(tenant, chosen));
         Instant effFrom = fromT.isBefore(kept) ? kept : fromT;
         if (effFrom.isAfter(toT)) {
-            return new Result(tenant.value(), device.value(), d.plcId().value(), meas, fromT, toT, agg, interval,
-                    List.of(), List.of(), chosen.code());
+            return new Prepared(d.plcId().value(), meas, fromT, toT, agg, wanted, chosen, bucket, null);
         }
         String q = auto && chosen != Rollups.Tier.RAW
                 ? rollupStatement(bucket, tenant, d.plcId().value(), meas, wanted, agg, interval, effFrom, toT, lim)
                 : statement(bucket, tenant, d.plcId().value(), meas, wanted, agg, interval, effFrom, toT, lim);
-        List<TimeSeriesQuery.Series> results = run(bucket, q, fields, measurement, aggregate, interval);
-        List<String> columns = new ArrayList<>();
-        List<TelemetryPoint> points = new ArrayList<>();
-        Set<String> hidden = PlatformTags.ALL;
-        for (TimeSeriesQuery.Series s : results) {
-            List<String> cols = s.columns();
-            for (int i = 1; i < cols.size(); i++) {
-                String name = agg != null && wanted.isEmpty() && cols.get(i).startsWith(agg + "_")
-                        ? cols.get(i).substring(agg.length() + 1) : cols.get(i);
-                columns.add(name);
-            }
-            for (List<Object> row : s.rows()) {
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (int i = 1; i < row.size(); i++) {
-                    if (row.get(i) != null && !hidden.contains(columns.get(i - 1))) {
-                        values.put(columns.get(i - 1), row.get(i));
-                    }
-                }
-                if (!values.isEmpty()) {
-                    long ns = ((Number) row.get(0)).longValue();
-                    points.add(new TelemetryPoint(Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)), values));
-                }
-            }
-        }
-        columns.removeAll(hidden);
-        return new Result(tenant.value(), device.value(), d.plcId().value(), meas, fromT, toT, agg, interval, columns, points,
-                chosen.code());
+        return new Prepared(d.plcId().value(), meas, fromT, toT, agg, wanted, chosen, bucket, q);
     }
 
     /**
@@ -433,26 +579,37 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
                                              String interval) {
         try {
             return timeSeries.query(bucket, q);
-        } catch (UnavailableException e) {
-            throw new UnavailableException("telemetry:influx.unavailable", "the time-series store is unavailable; retry later", e);
-        } catch (QueryRejectedException e) {
-            String why = influxReason(e.reason());
-            List<FieldError> errors = new ArrayList<>();
-            Map<String, String> given = new LinkedHashMap<>();
-            given.put("fields", fields);
-            given.put("measurement", measurement);
-            given.put("aggregate", aggregate);
-            given.put("interval", interval);
-            given.forEach((name, value) -> {
-                if (value != null && !value.isBlank()) {
-                    errors.add(new FieldError(name, "InfluxDB refused the query built from it: " + why, value));
-                }
-            });
-            if (errors.isEmpty()) {
-                errors.add(new FieldError("query", "InfluxDB refused the query: " + why, null));
-            }
-            throw new InvalidInputException("telemetry:query.rejected", "InfluxDB refused the query: " + why, errors);
+        } catch (UnavailableException | QueryRejectedException e) {
+            throw translate(e, fields, measurement, aggregate, interval);
         }
+    }
+
+    /**
+     * The API's error for a store failure: {@code telemetry:influx.unavailable} (503) for an unavailable store,
+     * {@code telemetry:query.rejected} (400) naming the caller's parameters that shaped a refused statement.
+     */
+    private static RuntimeException translate(RuntimeException failure, String fields, String measurement, String aggregate,
+                                              String interval) {
+        if (failure instanceof UnavailableException e) {
+            return new UnavailableException("telemetry:influx.unavailable", "the time-series store is unavailable; retry later", e);
+        }
+        QueryRejectedException e = (QueryRejectedException) failure;
+        String why = influxReason(e.reason());
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("fields", fields);
+        given.put("measurement", measurement);
+        given.put("aggregate", aggregate);
+        given.put("interval", interval);
+        given.forEach((name, value) -> {
+            if (value != null && !value.isBlank()) {
+                errors.add(new FieldError(name, "InfluxDB refused the query built from it: " + why, value));
+            }
+        });
+        if (errors.isEmpty()) {
+            errors.add(new FieldError("query", "InfluxDB refused the query: " + why, null));
+        }
+        return new InvalidInputException("telemetry:query.rejected", "InfluxDB refused the query: " + why, errors);
     }
 
     /** InfluxDB's error text without the echoed query, at most 200 printable characters. */

@@ -40,7 +40,7 @@ public final class InfluxCatalog implements Catalog {
         if (a.status() != 200) {
             throw GatewayRefusal.request(a.status() >= 500 ? 503 : 500, "catalog", "cannot list measurements", false);
         }
-        JsonNode root = json.readTree(a.body());
+        JsonNode root = json.readTree(a.bytes());
         List<String> out = new ArrayList<>();
         for (JsonNode series : root.path("results").path(0).path("series")) {
             for (JsonNode row : series.path("values")) {

@@ -22,8 +22,12 @@ public final class InfluxHttp {
     private final URI queryUri;
     private final String authorization;
 
-    /** InfluxDB's answer: status and body as sent. */
-    public record Answer(int status, String body) {
+    /** InfluxDB's answer: status and body as sent (UTF-8 bytes). */
+    public record Answer(int status, byte[] bytes) {
+        /** The body as text. */
+        public String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
     }
 
     /** InfluxDB did not answer in time, or could not be reached. */
@@ -63,7 +67,7 @@ public final class InfluxHttp {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
         try {
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(r.statusCode(), r.body());
         } catch (HttpTimeoutException e) {
             throw new Unavailable("timeout", true);

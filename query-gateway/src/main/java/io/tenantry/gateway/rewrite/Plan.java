@@ -18,7 +18,13 @@ public sealed interface Plan permits Plan.Local, Plan.Remote {
      * @param statement the rendered, tenant-scoped statement
      * @param database  the physical database for the request's {@code db} parameter
      * @param mapper    turns InfluxDB's statement result into the tenant's
+     * @param streamed  the same mapping done while InfluxDB's answer is read (SELECT; issue 15), or null
      */
-    record Remote(String statement, String database, UnaryOperator<ObjectNode> mapper) implements Plan {
+    record Remote(String statement, String database, UnaryOperator<ObjectNode> mapper, StreamedSelect streamed)
+            implements Plan {
+        /** A plan whose answer is mapped as a tree only. */
+        public Remote(String statement, String database, UnaryOperator<ObjectNode> mapper) {
+            this(statement, database, mapper, null);
+        }
     }
 }

@@ -134,7 +134,8 @@ public final class Rewriter {
         String physicalDb = firstDatabase(rewritten);
         String q = Renderer.render(rewritten);
         TenantView.Namespace ns = namespaceOfPhysical(physicalDb);
-        return new Plan.Remote(q, physicalDb, r -> mapSeries(r, series -> renameAndHide(series, ns)));
+        return new Plan.Remote(q, physicalDb, r -> mapSeries(r, series -> renameAndHide(series, ns)),
+                new StreamedSelect(view, ns));
     }
 
     private TenantView.Namespace namespaceOfPhysical(String physicalDb) {

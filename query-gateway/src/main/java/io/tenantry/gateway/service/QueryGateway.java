@@ -153,9 +153,12 @@ public final class QueryGateway {
             }
             throw GatewayRefusal.request(503, "influx_unavailable", "InfluxDB is unavailable", false);
         }
+        if (a.status() == 200 && plan.streamed() != null) {
+            return streamed(plan, a, limits);
+        }
         JsonNode root;
         try {
-            root = json.readTree(a.body());
+            root = json.readTree(a.bytes());
         } catch (JacksonException e) {
             throw GatewayRefusal.request(502, "influx_bad_answer", "unreadable answer from InfluxDB", false);
         }
@@ -166,7 +169,7 @@ public final class QueryGateway {
             throw GatewayRefusal.request(status, "influx_error", msg.replace(plan.statement(), "<statement>"), false);
         }
         JsonNode first = root.path("results").path(0);
-        ObjectNode result = first instanceof ObjectNode o ? o.deepCopy() : JSON.objectNode();
+        ObjectNode result = first instanceof ObjectNode o ? o : JSON.objectNode(); // the tree is ours: no copy
         result.remove("statement_id");
         ObjectNode mapped = plan.mapper().apply(result);
         int series = mapped.path("series").size();
@@ -183,6 +186,31 @@ public final class QueryGateway {
                     + limits.maxPoints() + ")", false);
         }
         return new Response(200, results(mapped), plan.statement());
+    }
+
+    /**
+     * A SELECT's answer mapped while it is read ({@link io.tenantry.gateway.rewrite.StreamedSelect}; issue 15): the
+     * same answer, errors and limits as the tree path, without InfluxDB's answer as a tree.
+     */
+    private Response streamed(Plan.Remote plan, InfluxHttp.Answer a, GatewayProperties.Limits limits) {
+        io.tenantry.gateway.rewrite.StreamedSelect.Answer s;
+        try {
+            s = plan.streamed().write(a.bytes(), json);
+        } catch (JacksonException | IllegalStateException e) {
+            throw GatewayRefusal.request(502, "influx_bad_answer", "unreadable answer from InfluxDB", false);
+        }
+        if (s.topError() != null) {
+            throw GatewayRefusal.request(400, "influx_error", s.topError().replace(plan.statement(), "<statement>"), false);
+        }
+        if (s.series() > limits.maxSeries()) {
+            throw GatewayRefusal.statement("max_series", "max-select-series limit exceeded: (" + s.series() + "/"
+                    + limits.maxSeries() + ")", false);
+        }
+        if (s.points() > limits.maxPoints()) {
+            throw GatewayRefusal.statement("max_points", "max-select-point limit exceeed: (" + s.points() + "/"
+                    + limits.maxPoints() + ")", false);
+        }
+        return new Response(200, new String(s.body(), StandardCharsets.UTF_8), plan.statement());
     }
 
     private String results(ObjectNode statementResult) {

@@ -82,6 +82,40 @@ class RewriterTest {
                 + "\"columns\":[\"time\",\"value\"],\"values\":[[1,2.5]]}]}");
     }
 
+    /** Issue 15: the streamed SELECT answer is the tree mapper's, byte for byte, and counts what it kept. */
+    @Test
+    void streamedSelectAnswerEqualsTheTreeMapping() {
+        Plan.Remote p = (Plan.Remote) new Rewriter(VIEW, CATALOG, "processo", "").rewrite(Parser.parseStatement("SELECT * FROM cpu GROUP BY *"));
+        assertThat(p.streamed()).isNotNull();
+        String influx = """
+                {"results":[{"statement_id":0,"series":[
+                 {"name":"%scpu","tags":{"locatario_id":"%s","plc_id":"p1"},"columns":["time","locatario_id","value"],"values":[[1,"%s",2.5],[2,"%s",null]]},
+                 {"name":"ffffffff-0000-4000-8000-00000000000b.cpu","columns":["time","value"],"values":[[1,9]]},
+                 {"name":"%smem","tags":{"locatario_id":"%s"},"columns":["time","v","s","b"],"values":[[3,1e-05,"x\\"y",true]]}],"partial":true}]}
+                """.formatted(P, A, A, A, P, A);
+        var json = JsonMapper.builder().build();
+        StreamedSelect.Answer a = p.streamed().write(influx.getBytes(java.nio.charset.StandardCharsets.UTF_8), json);
+        assertThat(new String(a.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"results\":[{\"statement_id\":0,"
+                + "\"series\":[{\"name\":\"cpu\",\"tags\":{\"plc_id\":\"p1\"},\"columns\":[\"time\",\"value\"],"
+                + "\"values\":[[1,2.5],[2,null]]},{\"name\":\"mem\",\"columns\":[\"time\",\"v\",\"s\",\"b\"],"
+                + "\"values\":[[3,1e-05,\"x\\\"y\",true]]}],\"partial\":true}]}");
+        assertThat(a.series()).isEqualTo(2);
+        assertThat(a.points()).isEqualTo(3);
+        assertThat(a.topError()).isNull();
+        // only foreign series: no "series" key at all, like the tree mapping
+        String foreign = "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"ffffffff-0000-4000-8000-00000000000b.cpu\","
+                + "\"columns\":[\"time\",\"value\"],\"values\":[[1,9]]}]}]}";
+        assertThat(new String(p.streamed().write(foreign.getBytes(java.nio.charset.StandardCharsets.UTF_8), json).body(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"results\":[{\"statement_id\":0}]}");
+        // the prefix leaves errors; rows before the series' name are refused, not passed
+        assertThat(new String(p.streamed().write(("{\"results\":[{\"statement_id\":0,\"error\":\"no " + P + "cpu\"}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), json).body(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"results\":[{\"statement_id\":0,\"error\":\"no cpu\"}]}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.streamed().write(("{\"results\":[{\"series\":[{\"values\":[[1,\""
+                + A + "\"]],\"name\":\"x\"}]}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8), json))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void seriesKeys() {
         String pair = "locatario_id=" + A;

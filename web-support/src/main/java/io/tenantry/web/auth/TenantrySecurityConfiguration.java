@@ -15,9 +15,11 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -26,6 +28,7 @@ import org.springframework.security.web.server.authorization.ServerAccessDeniedH
 import reactor.core.publisher.Flux;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * OAuth2 resource server: every {@code /api/**} call needs a bearer JWT signed RS256 with a key from the JWKS
@@ -118,6 +121,11 @@ public class TenantrySecurityConfiguration {
             List<JWK> keys = issuer.publicJwks().getKeys();
             decoder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.fromIterable(keys)).validateType(false).build();
         }
+        // issue 15: "iss" kept as the string it is. The default converter first tries to make it a URL, which for an
+        // issuer like "tenantry-local" throws (and catches) an IllegalArgumentException on every request; the
+        // issuer validator compares strings either way
+        decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(
+                Map.of(JwtClaimNames.ISS, iss -> iss == null ? null : iss.toString())));
         String audience = auth.audience();
         OAuth2TokenValidator<Jwt> audienceCheck = new JwtClaimValidator<List<String>>("aud",
                 aud -> aud != null && aud.contains(audience));

@@ -58,12 +58,14 @@ public class TelemetryController {
                     List.of(new FieldError("format", "must be json or csv", format))));
         }
         return Blocking.call(() -> {
-            TelemetryQuery.Result r = telemetry.query(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId), from, to,
-                    fields, aggregate, interval, measurement, limit, tier);
             if ("csv".equalsIgnoreCase(format)) {
+                TelemetryQuery.Result r = telemetry.query(Actor.from(jwt), TenantId.of(tenantId), DeviceId.of(deviceId), from, to,
+                        fields, aggregate, interval, measurement, limit, tier);
                 return ResponseEntity.ok().contentType(new MediaType("text", "csv")).body(csv(r));
             }
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(r);
+            // issue 15: the Result's JSON written while InfluxDB's answer streams in (no tree, no point objects)
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(telemetry.queryJson(Actor.from(jwt),
+                    TenantId.of(tenantId), DeviceId.of(deviceId), from, to, fields, aggregate, interval, measurement, limit, tier));
         });
     }
 
