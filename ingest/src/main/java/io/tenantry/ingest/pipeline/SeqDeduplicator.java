@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * Memory (issue 15: 1,000 busy devices held ~110 B per key in boxed map entries, ~110 MB at the default capacity,
  * more than ingest's heap): a key is kept as one 64-bit hash of {@code (seq, ts, has ts)} plus its time, in
- * primitive arrays that grow with use, about 24 B per key (24 KiB for a device at the default 1,024 keys); devices
+ * primitive arrays that grow with use, about 24 B per key (6 KiB for a device at the default 256 keys); devices
  * with nothing remembered inside the window are dropped by a sweep at most once per window. Two different keys
  * of one device with the same 64-bit hash would make the second look repeated: with 1,024 keys per device the odds
  * are about 2<sup>-54</sup> per element.
