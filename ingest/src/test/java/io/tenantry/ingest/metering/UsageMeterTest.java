@@ -80,4 +80,39 @@ class UsageMeterTest {
         m.handedOff(List.of(env(List.of(point("v=99", ts + 7)), List.of())), Set.of(), List.of());
         assertThat(m.dirtyRows().get(0).fieldValues()).isEqualTo(20 + UsageMeter.RECENT + 1);
     }
+
+    @Test
+    void aRepeatIsRecognisedAcrossAGenerationAndQuietDevicesAreForgotten() {
+        Instant[] now = {NOW};
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        UsageMeter m = new UsageMeter(clock);
+        long ts = NOW.toEpochMilli() * 1_000_000L;
+        String other = "plc/acme/plc-2";
+        m.handedOff(List.of(env(List.of(point("v=1", ts)), List.of())), Set.of(), List.of());
+        m.handedOff(List.of(new Envelope(other, 1, 1, 1, NOW, 0, "acme", List.of(new SpoolEntry(T, other,
+                SharedBuckets.RAW, "m,locatario_id=" + T + ",plc_id=plc-2 v=1 " + ts)), List.of(), 0)), Set.of(), List.of());
+        assertThat(m.devicesRemembered()).isEqualTo(2);
+        now[0] = NOW.plusSeconds(61); // next generation: plc-1's repeat is still recognised
+        m.handedOff(List.of(env(List.of(point("v=1", ts)), List.of())), Set.of(), List.of());
+        now[0] = NOW.plusSeconds(122); // plc-2 was silent for two generations: forgotten
+        m.handedOff(List.of(env(List.of(point("v=2", ts + 1)), List.of())), Set.of(), List.of());
+        assertThat(m.devicesRemembered()).isEqualTo(1);
+        long fieldValues = m.dirtyRows().stream().mapToLong(UsageRow::fieldValues).sum();
+        assertThat(fieldValues).isEqualTo(3); // plc-1's first and third point, plc-2's; not the repeat
+    }
 }
