@@ -25,14 +25,7 @@ public record Point(String measurement, SortedMap<String, String> tags, Map<Stri
         if (fields.isEmpty()) {
             throw new IllegalArgumentException("a point needs at least one field");
         }
-        TreeMap<String, String> t = new TreeMap<>();
-        if (tags != null) {
-            tags.forEach((k, v) -> {
-                if (k != null && !k.isEmpty() && v != null && !v.isEmpty()) {
-                    t.put(k, v);
-                }
-            });
-        }
+        TreeMap<String, String> t = storedTags(tags);
         for (Map.Entry<String, Object> f : fields.entrySet()) {
             if (f.getKey() == null || f.getKey().isEmpty()) {
                 throw new IllegalArgumentException("field keys must not be empty");
@@ -45,5 +38,24 @@ public record Point(String measurement, SortedMap<String, String> tags, Map<Stri
         }
         tags = java.util.Collections.unmodifiableSortedMap(t);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    }
+
+    /**
+     * The tags a point keeps, sorted by key: entries with a null or empty key or value dropped (InfluxDB rejects
+     * them). Also used by ingest's line renderer, which writes series keys without building a point.
+     *
+     * @param tags tag key → value, or null for none
+     * @return a new mutable sorted map
+     */
+    public static TreeMap<String, String> storedTags(Map<String, String> tags) {
+        TreeMap<String, String> t = new TreeMap<>();
+        if (tags != null) {
+            tags.forEach((k, v) -> {
+                if (k != null && !k.isEmpty() && v != null && !v.isEmpty()) {
+                    t.put(k, v);
+                }
+            });
+        }
+        return t;
     }
 }

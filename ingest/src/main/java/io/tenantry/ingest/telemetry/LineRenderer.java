@@ -98,14 +98,9 @@ public final class LineRenderer {
 
     /** The series key as {@link Point} and {@link LineProtocol#append} write it (empty tag values dropped). */
     private static String seriesKey(Identity identity, String measurement, TreeMap<String, String> tags) {
-        TreeMap<String, String> kept = new TreeMap<>();
-        tags.forEach((k, v) -> {
-            if (k != null && !k.isEmpty() && v != null && !v.isEmpty()) {
-                kept.put(k, v);
-            }
-        });
         StringBuilder sb = new StringBuilder(160);
-        LineProtocol.appendSeriesKey(sb, TenantMeasurements.stored(identity.tenantId().value(), measurement), kept);
+        LineProtocol.appendSeriesKey(sb, TenantMeasurements.stored(identity.tenantId().value(), measurement),
+                Point.storedTags(tags));
         return sb.toString();
     }
 }

@@ -330,11 +330,13 @@ public final class TelemetryParser {
         return new TelemetryElement(index, measurement, fields, tags, ts, seq);
     }
 
-    private static boolean tenantAgrees(String v, Identity id) {
+    /** The tenant claim rule of both parsers: the topic's tenant UUID (any case) or its slug. */
+    static boolean tenantAgrees(String v, Identity id) {
         return v.equalsIgnoreCase(id.tenantId().toString()) || v.equals(id.tenantSlug().value());
     }
 
-    private static boolean deviceAgrees(String v, Identity id) {
+    /** The device claim rule of both parsers: exactly the topic's plc_id. */
+    static boolean deviceAgrees(String v, Identity id) {
         return v.equals(id.plcId().value());
     }
 
@@ -412,8 +414,8 @@ public final class TelemetryParser {
         return nt == JsonParser.NumberType.BIG_INTEGER ? new BigDecimal(p.getBigIntegerValue()) : BigDecimal.valueOf(p.getLongValue());
     }
 
-    /** ⌊log10 |d|⌋ + 1 for a non-zero decimal, 0 for zero, bounded (as TreeTelemetryParser's exponent). */
-    private static int exponent(BigDecimal d) {
+    /** ⌊log10 |d|⌋ + 1 for a non-zero decimal, 0 for zero, bounded (TreeTelemetryParser's exponent uses it too). */
+    static int exponent(BigDecimal d) {
         if (d.signum() == 0) {
             return 0;
         }

@@ -290,7 +290,7 @@ final class TreeTelemetryParser {
             return;
         }
         String v = claim.isString() ? claim.stringValue() : claim.toString();
-        if (!v.equalsIgnoreCase(id.tenantId().toString()) && !v.equals(id.tenantSlug().value())) {
+        if (!TelemetryParser.tenantAgrees(v, id)) {
             throw new Bad(RejectReason.SPOOFED_TENANT, where + PlatformTags.TENANT + " '" + abbreviate(v)
                     + "' does not match the topic's tenant");
         }
@@ -301,7 +301,7 @@ final class TreeTelemetryParser {
             return;
         }
         String v = claim.isString() ? claim.stringValue() : claim.toString();
-        if (!v.equals(id.plcId().value())) {
+        if (!TelemetryParser.deviceAgrees(v, id)) {
             throw new Bad(RejectReason.SPOOFED_DEVICE, where + PlatformTags.DEVICE + " '" + abbreviate(v)
                     + "' does not match the topic's plc_id '" + id.plcId() + "'");
         }
@@ -340,12 +340,7 @@ final class TreeTelemetryParser {
      */
     private static int exponent(JsonNode n) {
         if (n.isFloatingPointNumber() && n.isBigDecimal()) {
-            BigDecimal d = n.decimalValue();
-            if (d.signum() == 0) {
-                return 0;
-            }
-            long e = (long) d.precision() - d.scale();
-            return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, e));
+            return TelemetryParser.exponent(n.decimalValue());
         }
         if (n.isBigInteger()) {
             return n.bigIntegerValue().bitLength() * 3 / 10 + 1;
