@@ -128,7 +128,19 @@ public final class InfluxV1Client {
      * @throws InfluxV1Exception on HTTP errors, when a statement returned an error, or on an unreadable answer
      */
     public void stream(String influxql, String database, TimeSeriesQuery.RowSink sink) {
-        HttpRequest req = queryRequest(influxql, database);
+        stream(influxql, database, 0, sink);
+    }
+
+    /**
+     * Like {@link #stream(String, String, TimeSeriesQuery.RowSink)}; with {@code chunkRows > 0} InfluxDB answers in
+     * chunks of at most that many rows ({@code chunked=true&chunk_size=…}: one JSON object per chunk, so neither
+     * side holds the whole answer), and a series longer than a chunk reaches the sink as consecutive
+     * {@code series} calls with the same measurement and tags ({@link TimeSeriesQuery#streamChunked}).
+     *
+     * @param chunkRows rows per chunk, or 0 for one answer
+     */
+    public void stream(String influxql, String database, int chunkRows, TimeSeriesQuery.RowSink sink) {
+        HttpRequest req = queryRequest(influxql, database, chunkRows);
         HttpResponse<InputStream> r;
         try {
             r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -147,23 +159,28 @@ public final class InfluxV1Client {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     throw new InfluxV1Exception("query answer is not a JSON object", 0, null);
                 }
-                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String name = p.currentName();
-                    JsonToken t = p.nextToken();
-                    if (name.equals("error") && t != JsonToken.VALUE_NULL) {
-                        throw new InfluxV1Exception("query error: " + p.getString(), 400, null);
-                    } else if (name.equals("results") && t == JsonToken.START_ARRAY) {
-                        int index = 0;
-                        while (p.nextToken() == JsonToken.START_OBJECT) {
-                            streamResult(p, index++ == 0 ? sink : null);
+                do { // one answer, or (chunked) one object per chunk
+                    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String name = p.currentName();
+                        JsonToken t = p.nextToken();
+                        if (name.equals("error") && t != JsonToken.VALUE_NULL) {
+                            throw new InfluxV1Exception("query error: " + p.getString(), 400, null);
+                        } else if (name.equals("results") && t == JsonToken.START_ARRAY) {
+                            int index = 0;
+                            while (p.nextToken() == JsonToken.START_OBJECT) {
+                                streamResult(p, index++ == 0 ? sink : null);
+                            }
+                        } else {
+                            p.skipChildren();
                         }
-                    } else {
-                        p.skipChildren();
                     }
-                }
+                } while (chunkRows > 0 && p.nextToken() == JsonToken.START_OBJECT);
                 // read the answer to its end (InfluxDB's trailing newline, the chunked terminator) before the parser
-                // closes the stream: closing it early makes the client drop the connection instead of reusing it
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                // closes the stream: closing it early makes the client drop the connection instead of reusing it.
+                // A chunked answer was read to its end above (the parser closed the stream when it found none).
+                if (chunkRows == 0) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
             }
         } catch (IOException | JacksonException e) {
             throw new InfluxV1Exception("query answer unreadable: " + e.getMessage(), 0, e);
@@ -190,6 +207,7 @@ public final class InfluxV1Client {
     /** One series (InfluxDB writes name, tags, columns, then values), the parser on its START_OBJECT. */
     private static void streamSeries(JsonParser p, TimeSeriesQuery.RowSink sink) {
         String measurement = "";
+        Map<String, String> tags = Map.of();
         List<String> columns = null;
         boolean started = false;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -197,6 +215,13 @@ public final class InfluxV1Client {
             JsonToken t = p.nextToken();
             if (name.equals("name") && t == JsonToken.VALUE_STRING) {
                 measurement = p.getString();
+            } else if (name.equals("tags") && t == JsonToken.START_OBJECT) {
+                Map<String, String> read = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String key = p.currentName();
+                    read.put(key, p.nextToken() == JsonToken.VALUE_NULL ? "" : p.getString());
+                }
+                tags = read;
             } else if (name.equals("columns") && t == JsonToken.START_ARRAY) {
                 columns = new ArrayList<>();
                 while (p.nextToken() == JsonToken.VALUE_STRING) {
@@ -206,7 +231,7 @@ public final class InfluxV1Client {
                 if (columns == null) {
                     throw new InfluxV1Exception("query answer has values before columns", 0, null);
                 }
-                sink.series(measurement, List.copyOf(columns));
+                sink.series(measurement, tags, List.copyOf(columns));
                 started = true;
                 StreamRow row = new StreamRow(columns.size());
                 while (p.nextToken() == JsonToken.START_ARRAY) {
@@ -218,7 +243,7 @@ public final class InfluxV1Client {
             }
         }
         if (!started && columns != null) {
-            sink.series(measurement, List.copyOf(columns));
+            sink.series(measurement, tags, List.copyOf(columns));
         }
     }
 
@@ -303,7 +328,14 @@ public final class InfluxV1Client {
     }
 
     private HttpRequest queryRequest(String influxql, String database) {
+        return queryRequest(influxql, database, 0);
+    }
+
+    private HttpRequest queryRequest(String influxql, String database, int chunkRows) {
         StringBuilder form = new StringBuilder("epoch=ns&q=").append(enc(influxql));
+        if (chunkRows > 0) {
+            form.append("&chunked=true&chunk_size=").append(chunkRows);
+        }
         if (database != null) {
             form.append("&db=").append(enc(database));
         }

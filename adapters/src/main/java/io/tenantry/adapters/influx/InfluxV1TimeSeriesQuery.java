@@ -45,8 +45,14 @@ public final class InfluxV1TimeSeriesQuery implements TimeSeriesQuery {
     /** {@inheritDoc} Streams InfluxDB's answer from the connection ({@link InfluxV1Client#stream}). */
     @Override
     public void stream(Bucket bucket, String statement, RowSink sink) {
+        streamChunked(bucket, statement, 0, sink);
+    }
+
+    /** {@inheritDoc} InfluxDB's {@code chunked=true} answer, read from the connection chunk by chunk. */
+    @Override
+    public void streamChunked(Bucket bucket, String statement, int chunkRows, RowSink sink) {
         try {
-            client.stream(statement, bucket.database(), sink);
+            client.stream(statement, bucket.database(), chunkRows, sink);
         } catch (InfluxV1Exception e) {
             if (e.retriable()) {
                 throw new UnavailableException(UNAVAILABLE, "the time-series store is unavailable: " + e.getMessage(), e);

@@ -78,6 +78,15 @@ public interface TimeSeriesQuery {
         /** A series begins; {@code columns} has {@code time} first. */
         void series(String measurement, List<String> columns);
 
+        /**
+         * A series begins, with its GROUP BY tag values (empty without GROUP BY tags); {@code columns} has
+         * {@code time} first. Adapters call this one; by default it forgets the tags and calls
+         * {@link #series(String, List)}.
+         */
+        default void series(String measurement, Map<String, String> tags, List<String> columns) {
+            series(measurement, columns);
+        }
+
         /** One row of the current series. */
         void row(Row row);
     }
@@ -90,7 +99,7 @@ public interface TimeSeriesQuery {
      */
     default void stream(Bucket bucket, String statement, RowSink sink) {
         for (Series s : query(bucket, statement)) {
-            sink.series(s.measurement(), s.columns());
+            sink.series(s.measurement(), s.tags(), s.columns());
             for (List<Object> r : s.rows()) {
                 sink.row(new Row() {
                     public long timeNanos() {
@@ -114,5 +123,20 @@ public interface TimeSeriesQuery {
                 });
             }
         }
+    }
+
+    /**
+     * Like {@link #stream}, for answers too large to hold in memory on either side (issue 15: a rollup pass over a
+     * busy tenant read up to an hour of raw points into one answer and the quota-service ran out of heap). The
+     * store sends the answer in chunks of at most {@code chunkRows} rows (InfluxDB's {@code chunked=true} and
+     * {@code chunk_size}), so <b>one series may reach the sink as several consecutive
+     * {@link RowSink#series(String, Map, List)} calls with the same measurement and tags</b>; a sink aggregating
+     * per series must continue the current series when the next call names the same one. Same errors as
+     * {@link #query}. This default streams the whole answer ({@link #stream}).
+     *
+     * @param chunkRows the most rows per chunk, ≥ 1
+     */
+    default void streamChunked(Bucket bucket, String statement, int chunkRows, RowSink sink) {
+        stream(bucket, statement, sink);
     }
 }

@@ -25,7 +25,8 @@ import java.util.UUID;
  * Computes and writes the rollups of one tenant for one minute-aligned range of raw time (issue 11; contract:
  * {@link Rollups}). One InfluxQL statement reads the range's raw points once
  * ({@code SELECT * … WHERE "locatario_id"::tag = '<uuid>' AND time … GROUP BY *} over the tenant's measurements
- * {@code /^<uuid>\./}, series in time order), and both tiers are aggregated here per series and window: count,
+ * {@code /^<uuid>\./}, series in time order, streamed in chunks of {@value #CHUNK_ROWS} rows so that memory holds
+ * one series' windows, never the range's points), and both tiers are aggregated here per series and window: count,
  * min, max, last and mean = sum / count in time order. (Letting InfluxDB compute {@code mean/min/max/last/count(*)
  * GROUP BY time(10s)} cost its CPU about six times a plain read: one iterator per call and field.) Field types come
  * from {@code SHOW FIELD KEYS}: min/max/last keep the raw type, mean is float, count integer. Writes overwrite (same
@@ -35,6 +36,8 @@ public final class RollupEngine {
     private static final long TEN_S = 10_000_000_000L;
     private static final long ONE_M = 60_000_000_000L;
     private static final int WRITE_BATCH = 5000;
+    /** Rows per chunk of InfluxDB's answer (memory on both sides is bounded by a chunk, not by the range). */
+    private static final int CHUNK_ROWS = 10_000;
 
     /**
      * What one range produced.
@@ -53,14 +56,24 @@ public final class RollupEngine {
 
     private final TimeSeriesQuery query;
     private final TimeSeriesWriter writer;
+    private final int chunkRows;
 
     /**
      * @param query  read port as the jobs service user (READ on raw)
      * @param writer write port as the jobs service user (ALL on processo, processo_1m)
      */
     public RollupEngine(TimeSeriesQuery query, TimeSeriesWriter writer) {
+        this(query, writer, CHUNK_ROWS);
+    }
+
+    /** As above, with {@code chunkRows} rows per chunk of InfluxDB's answer (tests split series with a few). */
+    RollupEngine(TimeSeriesQuery query, TimeSeriesWriter writer, int chunkRows) {
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException("chunkRows must be >= 1: " + chunkRows);
+        }
         this.query = query;
         this.writer = writer;
+        this.chunkRows = chunkRows;
     }
 
     /**
@@ -90,49 +103,105 @@ public final class RollupEngine {
                 + " AND time >= " + nanos(from) + " AND time < " + nanos(to10) + " GROUP BY *";
         List<String> tenLines = new ArrayList<>();
         List<String> oneLines = new ArrayList<>();
-        long rawPoints = 0;
-        long to1mNs = nanos(to1m);
-        for (TimeSeriesQuery.Series s : query.query(raw, q)) {
-            if (TenantMeasurements.tenantView(tenant, s.measurement()).isEmpty()) {
-                continue; // never another tenant's measurement (the regex already excludes it)
-            }
-            Map<String, String> ftypes = types.getOrDefault(s.measurement(), Map.of());
-            List<String> cols = s.columns();
-            String[] colType = new String[cols.size()];
-            for (int i = 1; i < cols.size(); i++) {
-                colType[i] = s.tags().containsKey(cols.get(i)) ? null : ftypes.get(cols.get(i));
-            }
-            TreeMap<String, String> tags = new TreeMap<>(s.tags());
-            Windows ten = new Windows(TEN_S);
-            Windows one = new Windows(ONE_M);
-            for (List<Object> row : s.rows()) {
-                long t = ((Number) row.get(0)).longValue();
-                boolean any = false;
-                for (int i = 1; i < row.size(); i++) {
-                    Object v = row.get(i);
-                    if (v == null || colType[i] == null) {
-                        continue;
-                    }
-                    Object typed = typed(v, colType[i]);
-                    if (typed == null) {
-                        continue;
-                    }
-                    ten.add(t, cols.get(i), typed, colType[i]);
-                    if (t < to1mNs) {
-                        one.add(t, cols.get(i), typed, colType[i]);
-                    }
-                    any = true;
-                }
-                if (any) {
-                    rawPoints++;
-                }
-            }
-            ten.emit(s.measurement(), tags, tenLines);
-            one.emit(s.measurement(), tags, oneLines);
-        }
+        SeriesAggregator agg = new SeriesAggregator(tenant, types, nanos(to1m), tenLines, oneLines);
+        // streamed in chunks: memory holds one series' windows, never the range's points (an hour of a busy
+        // tenant's points read as one answer ran the quota-service out of heap, issue 15)
+        query.streamChunked(raw, q, chunkRows, agg);
+        agg.finish();
+        long rawPoints = agg.rawPoints;
         write(placement.processed(), tenLines);
         write(placement.oneMinute(), oneLines);
         return new Outcome(rawPoints, tenLines.size(), oneLines.size());
+    }
+
+    /**
+     * Aggregates a streamed answer series by series. A series longer than a chunk arrives as consecutive
+     * {@code series} calls with the same measurement and tags: they continue it; another series emits the
+     * finished one's windows.
+     */
+    private static final class SeriesAggregator implements TimeSeriesQuery.RowSink {
+        private final UUID tenant;
+        private final Map<String, Map<String, String>> types;
+        private final long to1mNs;
+        private final List<String> tenLines;
+        private final List<String> oneLines;
+        long rawPoints;
+        private String measurement;
+        private TreeMap<String, String> tags;
+        private boolean skip;
+        private List<String> cols;
+        private String[] colType;
+        private Windows ten;
+        private Windows one;
+
+        SeriesAggregator(UUID tenant, Map<String, Map<String, String>> types, long to1mNs, List<String> tenLines,
+                         List<String> oneLines) {
+            this.tenant = tenant;
+            this.types = types;
+            this.to1mNs = to1mNs;
+            this.tenLines = tenLines;
+            this.oneLines = oneLines;
+        }
+
+        @Override
+        public void series(String measurement, List<String> columns) {
+            series(measurement, Map.of(), columns);
+        }
+
+        @Override
+        public void series(String m, Map<String, String> seriesTags, List<String> columns) {
+            TreeMap<String, String> t = new TreeMap<>(seriesTags);
+            if (!(m.equals(measurement) && t.equals(tags))) {
+                finish();
+                measurement = m;
+                tags = t;
+                // never another tenant's measurement (the regex already excludes it)
+                skip = TenantMeasurements.tenantView(tenant, m).isEmpty();
+                ten = new Windows(TEN_S);
+                one = new Windows(ONE_M);
+            }
+            cols = columns;
+            Map<String, String> ftypes = types.getOrDefault(m, Map.of());
+            colType = new String[columns.size()];
+            for (int i = 1; i < columns.size(); i++) {
+                colType[i] = t.containsKey(columns.get(i)) ? null : ftypes.get(columns.get(i));
+            }
+        }
+
+        @Override
+        public void row(TimeSeriesQuery.Row row) {
+            if (skip) {
+                return;
+            }
+            long t = row.timeNanos();
+            boolean any = false;
+            for (int i = 1; i < row.size() && i < colType.length; i++) {
+                if (colType[i] == null) {
+                    continue;
+                }
+                Object typed = typed(row, i, colType[i]);
+                if (typed == null) {
+                    continue;
+                }
+                ten.add(t, cols.get(i), typed, colType[i]);
+                if (t < to1mNs) {
+                    one.add(t, cols.get(i), typed, colType[i]);
+                }
+                any = true;
+            }
+            if (any) {
+                rawPoints++;
+            }
+        }
+
+        /** Emits the current series' windows. */
+        void finish() {
+            if (measurement != null && !skip) {
+                ten.emit(measurement, tags, tenLines);
+                one.emit(measurement, tags, oneLines);
+            }
+            measurement = null;
+        }
     }
 
     /** The windows of one series: window start → field → accumulator, in time order. */
@@ -191,16 +260,34 @@ public final class RollupEngine {
         return "float".equals(type) || "integer".equals(type);
     }
 
-    /** A value in the raw field's type (JSON loses float vs integer: {@code 7} may be a float). */
-    private static Object typed(Object v, String type) {
-        if (v == null) {
-            return null;
-        }
-        return switch (type) {
-            case "float" -> v instanceof Number n ? (Object) n.doubleValue() : null; // null: a type conflict between shards
-            case "integer" -> v instanceof Number n ? (Object) n.longValue() : null;
-            default -> v;
+    /**
+     * Cell {@code i} in the raw field's type, or null (no value, or a type conflict between shards). JSON loses
+     * float vs integer ({@code 7} may be a float): numbers are read by the field's type; booleans and strings as
+     * they are.
+     */
+    private static Object typed(TimeSeriesQuery.Row row, int i, String type) {
+        TimeSeriesQuery.CellKind kind = row.kind(i);
+        String text = row.text(i);
+        return switch (kind) {
+            case NULL -> null;
+            case NUMBER -> switch (type) {
+                case "float" -> Double.parseDouble(text);
+                case "integer" -> integral(text) ? Long.parseLong(text) : (long) Double.parseDouble(text);
+                default -> integral(text) ? (Object) Long.parseLong(text) : (Object) Double.parseDouble(text);
+            };
+            case BOOLEAN -> "float".equals(type) || "integer".equals(type) ? null : (Object) Boolean.parseBoolean(text);
+            case STRING -> "float".equals(type) || "integer".equals(type) ? null : text;
         };
+    }
+
+    private static boolean integral(String number) {
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c == '.' || c == 'e' || c == 'E') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -65,8 +65,14 @@ final class RollupFixture {
         store = new RollupStore(dsl);
     }
 
+    /**
+     * Rows per chunk of InfluxDB's answer in these tests: a prime far below a series' length, so every series
+     * reaches the engine split over many chunks, mid-window (production reads 10,000 rows per chunk).
+     */
+    static final int CHUNK_ROWS = 7;
+
     RollupRunner runner(TimeSeriesWriter writer) {
-        return new RollupRunner(store, new RollupEngine(jobsQuery, writer), new JooqStoragePlacements(dsl), dsl,
+        return new RollupRunner(store, new RollupEngine(jobsQuery, writer, CHUNK_ROWS), new JooqStoragePlacements(dsl), dsl,
                 Clock.systemUTC(), new SimpleMeterRegistry());
     }
 
