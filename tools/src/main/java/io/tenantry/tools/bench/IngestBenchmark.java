@@ -119,6 +119,7 @@ public final class IngestBenchmark {
         pids.put("mosquitto", Measure.pid(state.resolve("mosquitto/mosquitto.pid")));
         pids.put("ingest", Measure.pid(state.resolve("run/ingest.pid")));
         pids.put("influxd", Measure.pid(state.resolve("influxdb/influxd.pid")));
+        Map<String, Long> services = Measure.services(state);
         InfluxV1Client influx = new InfluxV1Client(env.get("TENANTRY_INFLUX_URL"), env.get("TENANTRY_INFLUX_ADMIN_USER"),
                 env.get("TENANTRY_INFLUX_ADMIN_PASSWORD"), Duration.ofSeconds(60));
         Ctx ctx = new Ctx(env, run, ca, influx, pids, base);
@@ -230,6 +231,16 @@ public final class IngestBenchmark {
             verdicts.add(Measure.target(conn.size() + " TLS device connects, seconds", seconds, Measure.Bound.AT_MOST, 10,
                     "all at once, 64 connecting threads", failed));
         }
+        // every service must have lived through the run: a service that died (the quota-service once ran out of
+        // heap here) did not carry its share of the load, so the figures are not the platform's
+        List<String> lost = Measure.dead(services);
+        if (lost.isEmpty()) {
+            System.out.printf(Locale.ROOT, "[bench] services alive at the end: all %d (%s)%n", services.size(), String.join(", ", services.keySet()));
+        } else {
+            System.out.println("[bench] WARNING services that died during the run (see .stack/logs): " + String.join(", ", lost)
+                    + "; the figures above are not the whole platform's");
+        }
+        json.put("services_died", lost);
         long passed = verdicts.stream().filter(v -> v).count();
         System.out.printf(Locale.ROOT, "[bench] %d of %d targets met (loaded or shared machines give lower figures: see docs/benchmarks.md)%n",
                 passed, verdicts.size());

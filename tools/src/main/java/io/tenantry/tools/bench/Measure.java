@@ -1,5 +1,6 @@
 package io.tenantry.tools.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +72,37 @@ final class Measure {
             throw new IllegalStateException("cannot read RSS of pid " + pid, e);
         }
         throw new IllegalStateException("no VmRSS for pid " + pid);
+    }
+
+    /**
+     * The services {@code bin/tenantry} started: name → pid, from the stack's {@code run/<service>.pid} files (name
+     * order); empty when there are none.
+     */
+    static java.util.Map<String, Long> services(Path state) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        Path dir = state.resolve("run");
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().endsWith(".pid")).toList()) {
+                String name = f.getFileName().toString();
+                try {
+                    out.put(name.substring(0, name.length() - 4), pid(f));
+                } catch (RuntimeException e) {
+                    // a pid file being rewritten: not a service to follow
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + dir, e);
+        }
+        return out;
+    }
+
+    /** The names among {@code services} whose process is gone (no {@code /proc/<pid>}). */
+    static List<String> dead(java.util.Map<String, Long> services) {
+        return services.entrySet().stream().filter(e -> !Files.exists(Path.of("/proc/" + e.getValue())))
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     /** The pid in the first word of a pid file. */
