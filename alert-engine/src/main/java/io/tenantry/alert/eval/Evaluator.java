@@ -28,12 +28,28 @@ import java.util.Map;
  */
 @Component
 public class Evaluator {
+    /** Rows per chunk of InfluxDB's answer for the rules that read raw points (rate of change, anomaly). */
+    static final int CHUNK_ROWS = 10_000;
     private final TimeSeriesQuery query;
     private final StoragePlacements placements;
+    private final int chunkRows;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public Evaluator(TimeSeriesQuery query, StoragePlacements placements) {
+        this(query, placements, CHUNK_ROWS);
+    }
+
+    /**
+     * @param chunkRows rows per chunk of InfluxDB's answer for the rules that read raw points (tests use a few, so
+     *                  every device's rows arrive split over many chunks)
+     */
+    public Evaluator(TimeSeriesQuery query, StoragePlacements placements, int chunkRows) {
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException("chunkRows must be >= 1: " + chunkRows);
+        }
         this.query = query;
         this.placements = placements;
+        this.chunkRows = chunkRows;
     }
 
     /**
@@ -107,21 +123,38 @@ public class Evaluator {
             case RuleSpec.RateOfChange r -> {
                 String q = "SELECT " + InfluxQL.ident(r.field()) + " FROM " + src + " WHERE " + devices + " AND "
                         + window(at, r.window()) + group;
-                Map<String, List<double[]>> pts = points(query.query(raw, q), 1);
+                // first and last value per device, streamed: constant memory whatever the window holds
+                Map<String, long[]> times = new HashMap<>(); // plc → {first ns, last ns, values}
+                Map<String, double[]> vals = new HashMap<>(); // plc → {first, last}
+                stream(raw, q, (plc, row) -> {
+                    double v = number(row, 1);
+                    if (Double.isNaN(v)) {
+                        return;
+                    }
+                    long t = row.timeNanos();
+                    long[] ts = times.get(plc);
+                    if (ts == null) {
+                        times.put(plc, new long[]{t, t, 1});
+                        vals.put(plc, new double[]{v, v});
+                    } else {
+                        ts[1] = t;
+                        ts[2]++;
+                        vals.get(plc)[1] = v;
+                    }
+                });
                 for (String p : plcIds) {
-                    List<double[]> xs = pts.getOrDefault(p, List.of());
+                    long[] ts = times.get(p);
                     Map<String, Object> values = new LinkedHashMap<>();
                     values.put("field", r.field());
                     values.put("threshold", r.limit());
-                    if (xs.size() < 2) {
+                    if (ts == null || ts[2] < 2) {
                         values.put("value", null);
                         out.put(p, new Observation(null, null, null, values));
                         continue;
                     }
-                    double[] first = xs.get(0);
-                    double[] last = xs.get(xs.size() - 1);
-                    double dt = (last[0] - first[0]) / 1e9;
-                    double rate = dt <= 0 ? 0 : Math.abs(last[1] - first[1]) / dt;
+                    double[] v = vals.get(p);
+                    double dt = (ts[1] - ts[0]) / 1e9;
+                    double rate = dt <= 0 ? 0 : Math.abs(v[1] - v[0]) / dt;
                     values.put("value", rate);
                     out.put(p, new Observation(rate > r.limit(), rate <= r.limit(), rate, values));
                 }
@@ -157,26 +190,42 @@ public class Evaluator {
                 a.fields().forEach(f -> sel.add(InfluxQL.ident(f)));
                 String q = "SELECT " + String.join(", ", sel) + " FROM " + src + " WHERE " + devices + " AND "
                         + window(at, a.window().plus(a.baseline())) + group;
-                Map<String, List<double[]>> pts = points(query.query(raw, q), a.fields().size());
                 long split = TenantInfluxQL.nanos(at.minus(a.window()));
+                // one EWMA chart per device and field, fed as the answer streams in (time order per device):
+                // constant memory whatever the baseline holds
+                Map<String, Ewma.Chart[]> charts = new HashMap<>();
+                int nf = a.fields().size();
+                stream(raw, q, (plc, row) -> {
+                    Ewma.Chart[] cs = charts.computeIfAbsent(plc, k -> {
+                        Ewma.Chart[] c = new Ewma.Chart[nf];
+                        for (int f = 0; f < nf; f++) {
+                            c[f] = new Ewma.Chart(a.lambda());
+                        }
+                        return c;
+                    });
+                    boolean baseline = row.timeNanos() <= split;
+                    for (int f = 0; f < nf; f++) {
+                        double v = number(row, f + 1);
+                        if (!Double.isNaN(v)) {
+                            if (baseline) {
+                                cs[f].baseline(v);
+                            } else {
+                                cs[f].window(v);
+                            }
+                        }
+                    }
+                });
                 for (String p : plcIds) {
-                    List<double[]> xs = pts.getOrDefault(p, List.of());
+                    Ewma.Chart[] cs = charts.get(p);
                     Map<String, Object> values = new LinkedHashMap<>();
                     Map<String, Object> scores = new LinkedHashMap<>();
                     double max = Double.NaN;
                     String worst = null;
-                    for (int f = 0; f < a.fields().size(); f++) {
-                        List<Double> base = new ArrayList<>();
-                        List<Double> win = new ArrayList<>();
-                        for (double[] x : xs) {
-                            if (!Double.isNaN(x[f + 1])) {
-                                (x[0] <= split ? base : win).add(x[f + 1]);
-                            }
-                        }
-                        if (base.size() < a.minBaseline()) {
+                    for (int f = 0; cs != null && f < nf; f++) {
+                        if (cs[f].baselineCount() < a.minBaseline()) {
                             continue;
                         }
-                        double s = Ewma.score(base, win, a.lambda());
+                        double s = cs[f].score();
                         if (!Double.isNaN(s)) {
                             scores.put(a.fields().get(f), s);
                             if (Double.isNaN(max) || s > max) {
@@ -205,25 +254,41 @@ public class Evaluator {
         return TenantInfluxQL.timeBetween(at.minus(d).plusNanos(1), at);
     }
 
-    /** Raw rows per device: {@code [time ns, v1..vn]}, NaN for missing or non-numeric values. */
-    private static Map<String, List<double[]>> points(List<TimeSeriesQuery.Series> series, int fields) {
-        Map<String, List<double[]>> out = new HashMap<>();
-        for (TimeSeriesQuery.Series s : series) {
-            List<double[]> rows = out.computeIfAbsent(s.tags().get(PlatformTags.DEVICE), k -> new ArrayList<>());
-            for (List<Object> row : s.rows()) {
-                double[] r = new double[fields + 1];
-                r[0] = ((Number) row.get(0)).doubleValue();
-                boolean any = false;
-                for (int i = 1; i <= fields; i++) {
-                    Object v = i < row.size() ? row.get(i) : null;
-                    r[i] = v instanceof Number n ? n.doubleValue() : Double.NaN;
-                    any |= !Double.isNaN(r[i]);
-                }
-                if (any) {
-                    rows.add(r);
+    /** One streamed row of a device ({@code GROUP BY "plc_id"}). */
+    private interface DeviceRow {
+        void row(String plc, TimeSeriesQuery.Row row);
+    }
+
+    /**
+     * Streams a {@code GROUP BY "plc_id"} answer row by row, in chunks ({@link TimeSeriesQuery#streamChunked}):
+     * neither InfluxDB nor this service holds a rule's raw points (issue 15: one rule with a long baseline over a
+     * busy device must not exhaust the shared alert-engine's heap). A device's rows arrive in time order.
+     */
+    private void stream(Bucket raw, String q, DeviceRow sink) {
+        query.streamChunked(raw, q, chunkRows, new TimeSeriesQuery.RowSink() {
+            private String plc;
+
+            @Override
+            public void series(String measurement, List<String> columns) {
+                plc = null;
+            }
+
+            @Override
+            public void series(String measurement, Map<String, String> tags, List<String> columns) {
+                plc = tags.get(PlatformTags.DEVICE);
+            }
+
+            @Override
+            public void row(TimeSeriesQuery.Row row) {
+                if (plc != null) {
+                    sink.row(plc, row);
                 }
             }
-        }
-        return out;
+        });
+    }
+
+    /** Cell {@code i} as a number; NaN when missing or not numeric. */
+    private static double number(TimeSeriesQuery.Row row, int i) {
+        return i < row.size() && row.kind(i) == TimeSeriesQuery.CellKind.NUMBER ? Double.parseDouble(row.text(i)) : Double.NaN;
     }
 }

@@ -23,29 +23,71 @@ public final class Ewma {
      *         σ = 1e-9·max(1, |μ|), so any change is out of control.
      */
     public static double score(List<Double> baseline, List<Double> window, double lambda) {
-        if (baseline.size() < 2 || window.isEmpty()) {
-            return Double.NaN;
+        Chart c = new Chart(lambda);
+        baseline.forEach(c::baseline);
+        window.forEach(c::window);
+        return c.score();
+    }
+
+    /**
+     * The same chart fed one value at a time, in constant memory (issue 15: the evaluator streams InfluxDB's answer
+     * instead of holding a rule's baseline points; a 7-day baseline of a busy device would not fit in the heap).
+     * Baseline values first, then the window's in time order. μ and σ by Welford's online algorithm (Welford 1962;
+     * Knuth, TAOCP vol. 2 §4.2.2): the sample standard deviation, equal to the two-pass formula up to rounding.
+     */
+    public static final class Chart {
+        private final double lambda;
+        private long baselineCount;
+        private double mean;
+        private double m2;
+        private long windowCount;
+        private double z;
+
+        /** @param lambda the EWMA weight λ, in (0, 1] */
+        public Chart(double lambda) {
+            this.lambda = lambda;
         }
-        double mean = 0;
-        for (double v : baseline) {
-            mean += v;
+
+        /**
+         * One baseline value.
+         *
+         * @throws IllegalStateException after the first window value (the baseline must come first)
+         */
+        public void baseline(double v) {
+            if (windowCount > 0) {
+                throw new IllegalStateException("baseline value after the window began");
+            }
+            baselineCount++;
+            double d = v - mean;
+            mean += d / baselineCount;
+            m2 += d * (v - mean);
         }
-        mean /= baseline.size();
-        double ss = 0;
-        for (double v : baseline) {
-            ss += (v - mean) * (v - mean);
-        }
-        double sigma = Math.sqrt(ss / (baseline.size() - 1));
-        if (sigma == 0) {
-            sigma = 1e-9 * Math.max(1, Math.abs(mean));
-        }
-        double z = mean;
-        int n = 0;
-        for (double x : window) {
+
+        /** One window value, in time order; the chart starts at the baseline mean. */
+        public void window(double x) {
+            if (windowCount == 0) {
+                z = mean;
+            }
             z = lambda * x + (1 - lambda) * z;
-            n++;
+            windowCount++;
         }
-        double width = sigma * Math.sqrt(lambda / (2 - lambda) * (1 - Math.pow(1 - lambda, 2.0 * n)));
-        return Math.abs(z - mean) / width;
+
+        /** Baseline values seen. */
+        public long baselineCount() {
+            return baselineCount;
+        }
+
+        /** The statistic of {@link Ewma#score}; NaN with fewer than 2 baseline values or no window value. */
+        public double score() {
+            if (baselineCount < 2 || windowCount == 0) {
+                return Double.NaN;
+            }
+            double sigma = Math.sqrt(m2 / (baselineCount - 1));
+            if (sigma == 0) {
+                sigma = 1e-9 * Math.max(1, Math.abs(mean));
+            }
+            double width = sigma * Math.sqrt(lambda / (2 - lambda) * (1 - Math.pow(1 - lambda, 2.0 * windowCount)));
+            return Math.abs(z - mean) / width;
+        }
     }
 }
