@@ -120,6 +120,7 @@ public final class IngestBenchmark {
         pids.put("ingest", Measure.pid(state.resolve("run/ingest.pid")));
         pids.put("influxd", Measure.pid(state.resolve("influxdb/influxd.pid")));
         Map<String, Long> services = Measure.services(state);
+        STATE_DIR.set(state);
         InfluxV1Client influx = new InfluxV1Client(env.get("TENANTRY_INFLUX_URL"), env.get("TENANTRY_INFLUX_ADMIN_USER"),
                 env.get("TENANTRY_INFLUX_ADMIN_PASSWORD"), Duration.ofSeconds(60));
         Ctx ctx = new Ctx(env, run, ca, influx, pids, base);
@@ -362,6 +363,21 @@ public final class IngestBenchmark {
             System.out.printf(Locale.ROOT, "[bench]    CPU %-9s %s s per million points%n", p, Measure.spread(v, "%.2f"));
             j.put("cpu_s_per_million_" + p, v);
         }
+        // the rest of the machine during (c): what else took the cores (not part of any target)
+        for (String p : List.of("quota-service", "bench", "machine")) {
+            List<Double> v = reps.stream().map(x -> x.cpuPerMillion().getOrDefault(p, Double.NaN)).toList();
+            String what = switch (p) {
+                case "bench" -> "benchmark (publishers, TLS)";
+                case "machine" -> "machine (all processes)";
+                default -> p;
+            };
+            System.out.printf(Locale.ROOT, "[bench]    CPU %-27s %s s per million points%n", what, Measure.spread(v, "%.2f"));
+            j.put("cpu_s_per_million_" + p.replace('-', '_'), v);
+        }
+        List<Double> busy = reps.stream().map(x -> x.cpuPerMillion().getOrDefault("machine_busy_fraction", Double.NaN)).toList();
+        System.out.printf(Locale.ROOT, "[bench]    cores busy during (c)  %s of %d%n", Measure.spread(busy.stream()
+                .map(x -> x * Runtime.getRuntime().availableProcessors()).toList(), "%.2f"), Runtime.getRuntime().availableProcessors());
+        j.put("machine_busy_fraction", busy);
         List<Double> rss = reps.stream().map(Rep::ingestRssMiB).toList();
         System.out.printf(Locale.ROOT, "[bench]    ingest peak RSS %s MiB%n", Measure.spread(rss, "%.0f"));
         j.put("ingest_rss_mib", rss);
@@ -412,6 +428,13 @@ public final class IngestBenchmark {
             awaitQuiet(ctx, "before (c)", Duration.ofSeconds(120));
             Map<String, Double> cpu0 = new TreeMap<>();
             ctx.pids().forEach((k, v) -> cpu0.put(k, Measure.cpuSeconds(v)));
+            // where the 2 cores go during (c): the benchmark's own publishers, the quota-service (rollups of the
+            // points just written) and the whole machine (every process, /proc/stat)
+            Map<String, Long> others = new TreeMap<>(Measure.services(STATE_DIR.get()));
+            others.keySet().retainAll(List.of("quota-service"));
+            others.put("bench", ProcessHandle.current().pid());
+            others.forEach((k, v) -> cpu0.put(k, Measure.cpuSecondsOrNaN(v)));
+            cpu0.put("machine", Measure.machineBusySeconds());
             Instant cBase = liveWindow(perDevice);
             double[] rss = {Measure.rssMiB(ctx.pids().get("ingest"))};
             long tC = System.nanoTime();
@@ -420,6 +443,10 @@ public final class IngestBenchmark {
             double c = accepted / cs;
             Map<String, Double> perMillion = new TreeMap<>();
             ctx.pids().forEach((k, v) -> perMillion.put(k, (Measure.cpuSeconds(v) - cpu0.get(k)) / (total / 1e6)));
+            others.forEach((k, v) -> perMillion.put(k, (Measure.cpuSecondsOrNaN(v) - cpu0.get(k)) / (total / 1e6)));
+            double machine = Measure.machineBusySeconds() - cpu0.get("machine");
+            perMillion.put("machine", machine / (total / 1e6));
+            perMillion.put("machine_busy_fraction", machine / (cs * Runtime.getRuntime().availableProcessors()));
             missing += verify(ctx, devices, cBase, total, "(c)");
             System.out.printf(Locale.ROOT, "[bench] rep %d, %d rows/msg, %d devices:%s%s (c) %,.0f points/s; CPU s/M points mosquitto %.2f "
                             + "ingest %.2f influxd %.2f; ingest RSS %.0f MiB%n", rep + 1, rows, devices.size(),
@@ -433,6 +460,8 @@ public final class IngestBenchmark {
     }
 
     private static final java.util.concurrent.atomic.AtomicLong NEXT_FREE_MS = new java.util.concurrent.atomic.AtomicLong();
+    /** The stack's state directory (pid files of the services), set once per run. */
+    private static final java.util.concurrent.atomic.AtomicReference<Path> STATE_DIR = new java.util.concurrent.atomic.AtomicReference<>(Path.of(".stack"));
 
     /**
      * The start of a phase's time window for {@code rowsPerDevice} rows 1 ms apart per device: 5 s before now, or

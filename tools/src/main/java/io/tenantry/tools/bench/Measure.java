@@ -30,6 +30,32 @@ final class Measure {
         }
     }
 
+    /** {@link #cpuSeconds}, or NaN when the process is gone. */
+    static double cpuSecondsOrNaN(long pid) {
+        try {
+            return cpuSeconds(pid);
+        } catch (IllegalStateException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * CPU seconds every process of the machine has used since boot: user + nice + system + irq + softirq + steal of
+     * the {@code cpu} line of {@code /proc/stat} (proc(5); USER_HZ 100).
+     */
+    static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[]{1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy / 100.0;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read /proc/stat", e);
+        }
+    }
+
     /** CPU seconds of a process and all its children still alive (PostgreSQL backends), via /proc/&lt;pid&gt;/task/../children. */
     static double cpuSecondsTree(long pid) {
         double total = cpuSeconds(pid);
