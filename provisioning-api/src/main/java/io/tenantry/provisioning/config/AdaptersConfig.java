@@ -44,9 +44,12 @@ public class AdaptersConfig {
         return new JooqStoragePlacements(dsl);
     }
 
-    /** Plan retention per tier for the telemetry read path (issue 11). */
+    /**
+     * The telemetry read path's device, placement and plan retention per tier (issues 11 and 15), one query per
+     * read.
+     */
     @Bean
-    io.tenantry.directory.rollup.PlanRetentions planRetentions(DSLContext dsl) {
-        return new io.tenantry.directory.rollup.PlanRetentions(dsl);
+    io.tenantry.directory.DeviceReadScopes deviceReadScopes(DSLContext dsl) {
+        return new io.tenantry.directory.DeviceReadScopes(dsl);
     }
 }

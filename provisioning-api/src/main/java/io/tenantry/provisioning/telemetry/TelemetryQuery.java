@@ -15,13 +15,11 @@ import io.tenantry.core.timeseries.SharedBuckets;
 import io.tenantry.core.timeseries.StoragePlacements;
 import io.tenantry.core.timeseries.TenantMeasurements;
 import io.tenantry.core.timeseries.Rollups;
-import io.tenantry.directory.rollup.PlanRetentions;
+import io.tenantry.directory.DeviceReadScopes;
 import io.tenantry.core.timeseries.TimeSeriesQuery;
 import io.tenantry.web.auth.Actor;
 import io.tenantry.provisioning.device.Device;
-import io.tenantry.provisioning.device.Devices;
 import io.tenantry.web.TextRules;
-import org.jooq.DSLContext;
 import org.springframework.stereotype.Service;
 
 import java.time.Clock;
@@ -68,26 +66,22 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
     public static final int MAX_FIELDS = 100;
     public static final int MAX_NAME = 256;
 
-    private final DSLContext dsl;
     private final TimeSeriesQuery timeSeries;
     private final StoragePlacements placements;
-    private final Devices devices;
     private final Clock clock;
-    private final PlanRetentions retentions;
+    private final DeviceReadScopes scopes;
 
     /**
      * @param timeSeries the query port, authenticated as the API's read-only service user
      * @param placements where each tenant's points live (the bucket a query reads)
-     * @param retentions the tenant's retention per tier (issue 11: nothing older is ever answered)
+     * @param scopes     a device's PLC id, its tenant's placement and retention per tier (issue 11: nothing older is
+     *                   ever answered), in one query per read (issue 15)
      */
-    public TelemetryQuery(DSLContext dsl, TimeSeriesQuery timeSeries, StoragePlacements placements, Devices devices,
-                          Clock clock, PlanRetentions retentions) {
-        this.dsl = dsl;
+    public TelemetryQuery(TimeSeriesQuery timeSeries, StoragePlacements placements, Clock clock, DeviceReadScopes scopes) {
         this.timeSeries = timeSeries;
         this.placements = placements;
-        this.devices = devices;
         this.clock = clock;
-        this.retentions = retentions;
+        this.scopes = scopes;
     }
 
     /**
@@ -322,10 +316,23 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
         }
     }
 
+    /**
+     * The device of the tenant, its tenant's placement and plan retentions, in one PostgreSQL query
+     * ({@link DeviceReadScopes}; issue 15: was four round trips). Not cached: a deleted device is not found by the
+     * next read.
+     *
+     * @throws io.tenantry.core.error.NotFoundException {@code provisioning:device.not-found} when the device is
+     *                                                  not the tenant's (or does not exist)
+     */
+    private DeviceReadScopes.Scope scope(TenantId tenant, DeviceId device) {
+        return scopes.find(tenant, device).orElseThrow(() -> new io.tenantry.core.error.NotFoundException(
+                "provisioning:device.not-found", "device " + device + " not found"));
+    }
+
     private Prepared prepare(Actor actor, TenantId tenant, DeviceId device, String from, String to, String fields,
                              String aggregate, String interval, String measurement, Integer limit, String tier) {
         actor.requireVisible(tenant);
-        Device d = devices.find(dsl, tenant, device);
+        DeviceReadScopes.Scope d = scope(tenant, device);
         List<FieldError> errors = new ArrayList<>();
         Instant toT = parseTime("to", to, clock.instant(), errors);
         Instant hourBefore = toT.minus(Duration.ofHours(1));
@@ -376,23 +383,23 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
         if (auto && agg != null && ROLLUP_AGGREGATES.contains(agg) && !wanted.isEmpty()) {
             Duration iv = intervalLength(interval);
             for (Rollups.Tier t : List.of(Rollups.Tier.ONE_MINUTE, Rollups.Tier.TEN_SECONDS)) {
-                if (iv.toNanos() % t.resolution().toNanos() == 0 && !fromT.isBefore(now.minus(retentions.retention(tenant, t)))) {
+                if (iv.toNanos() % t.resolution().toNanos() == 0 && !fromT.isBefore(now.minus(d.retention(t)))) {
                     chosen = t;
                     break;
                 }
             }
         }
-        Bucket bucket = chosen.bucket(placements.placementOf(tenant));
+        Bucket bucket = chosen.bucket(d.placement());
         // nothing older than the plan's retention for the tier, even before the retention job deleted it
-        Instant kept = now.minus(retentions.retention(tenant, chosen));
+        Instant kept = now.minus(d.retention(chosen));
         Instant effFrom = fromT.isBefore(kept) ? kept : fromT;
         if (effFrom.isAfter(toT)) {
-            return new Prepared(d.plcId().value(), meas, fromT, toT, agg, wanted, chosen, bucket, null);
+            return new Prepared(d.plcId(), meas, fromT, toT, agg, wanted, chosen, bucket, null);
         }
         String q = auto && chosen != Rollups.Tier.RAW
-                ? rollupStatement(bucket, tenant, d.plcId().value(), meas, wanted, agg, interval, effFrom, toT, lim)
-                : statement(bucket, tenant, d.plcId().value(), meas, wanted, agg, interval, effFrom, toT, lim);
-        return new Prepared(d.plcId().value(), meas, fromT, toT, agg, wanted, chosen, bucket, q);
+                ? rollupStatement(bucket, tenant, d.plcId(), meas, wanted, agg, interval, effFrom, toT, lim)
+                : statement(bucket, tenant, d.plcId(), meas, wanted, agg, interval, effFrom, toT, lim);
+        return new Prepared(d.plcId(), meas, fromT, toT, agg, wanted, chosen, bucket, q);
     }
 
     /**
@@ -501,7 +508,7 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
      */
     public Latest latest(Actor actor, TenantId tenant, DeviceId device, String measurement) {
         actor.requireVisible(tenant);
-        Device d = devices.find(dsl, tenant, device);
+        DeviceReadScopes.Scope d = scope(tenant, device);
         String meas = measurement == null || measurement.isBlank() ? DEFAULT_MEASUREMENT : measurement;
         String measProblem = LineProtocol.nameProblem(meas, LineProtocol.NameKind.FIELD_KEY);
         if (meas.length() > MAX_NAME || !TextRules.isPrintable(meas) || measProblem != null) {
@@ -509,11 +516,11 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
                     List.of(new FieldError("measurement", measProblem != null ? measProblem
                             : "must be 1 to " + MAX_NAME + " characters and " + TextRules.MESSAGE, measurement)));
         }
-        Bucket raw = placements.placementOf(tenant).raw();
+        Bucket raw = d.placement().raw();
         String q = "SELECT *::field FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy())
                 + "." + InfluxQL.ident(TenantMeasurements.stored(tenant.value(), meas))
                 + " WHERE " + InfluxQL.tag(SharedBuckets.TENANT_TAG) + " = " + InfluxQL.string(tenant.toString())
-                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId().value())
+                + " AND " + InfluxQL.tag(SharedBuckets.DEVICE_TAG) + " = " + InfluxQL.string(d.plcId())
                 + " ORDER BY time DESC LIMIT " + LATEST_SCAN;
         Map<String, LatestValue> latest = new java.util.TreeMap<>();
         Instant newest = null;
@@ -531,7 +538,7 @@ public class TelemetryQuery implements io.tenantry.provisioning.device.DeviceAct
                 }
             }
         }
-        return new Latest(tenant.value(), device.value(), d.plcId().value(), meas, newest, latest);
+        return new Latest(tenant.value(), device.value(), d.plcId(), meas, newest, latest);
     }
 
     /**
