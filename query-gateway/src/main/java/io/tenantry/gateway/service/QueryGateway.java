@@ -15,6 +15,8 @@ import io.tenantry.gateway.rewrite.Rewriter;
 import io.tenantry.gateway.rewrite.TenantView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -28,7 +30,7 @@ import java.util.Set;
 
 /**
  * One tenant query, end to end (issue 13): rate limit → parse (one statement) → rewrite → InfluxDB with the service
- * user → the tenant's answer, limits checked; every refusal is InfluxDB-shaped. Blocking: run it off the event loop.
+ * user → the tenant's answer, limits checked; every refusal is InfluxDB-shaped. Non-blocking ({@link #handleAsync}).
  * Metrics: {@code tenantry.gateway.queries} (tag {@code tenant}, {@code outcome}),
  * {@code tenantry.gateway.refusals} ({@code tenant}, {@code reason}), {@code tenantry.gateway.latency}
  * ({@code tenant}). Refusals that look like an attempt to reach outside the tenant are logged at WARN on logger
@@ -70,21 +72,6 @@ public final class QueryGateway {
         this.meters = meters;
     }
 
-    /** Answers one request of an authenticated caller. Never throws for bad input: it becomes the response. */
-    public Response handle(Caller caller, Request req) {
-        Timer.Sample sample = Timer.start(meters);
-        Response r;
-        try {
-            r = run(caller, req);
-            meters.counter("tenantry.gateway.queries", "tenant", caller.slug(), "outcome",
-                    r.status() == 200 && !r.body().contains("\"error\"") ? "ok" : "error").increment();
-        } catch (GatewayRefusal e) {
-            r = refusal(caller, req, e);
-        }
-        sample.stop(meters.timer("tenantry.gateway.latency", "tenant", caller.slug()));
-        return r;
-    }
-
     /** The InfluxDB-shaped answer of a refusal, counted and (attack-like ones) audited. */
     public Response refusal(Caller caller, Request req, GatewayRefusal e) {
         meters.counter("tenantry.gateway.refusals", "tenant", caller == null ? "-" : caller.slug(),
@@ -102,7 +89,68 @@ public final class QueryGateway {
         return new Response(e.status(), topError(e.getMessage()), "(refused: " + e.reason() + ")");
     }
 
-    private Response run(Caller caller, Request req) {
+    /**
+     * Answers one request of an authenticated caller; never fails for bad input: it becomes the response. Without
+     * blocking (issue 15): admission, parsing and rewriting run on the calling thread (the
+     * event loop), InfluxDB is asked through {@link InfluxHttp#send} and its answer mapped on the event loop that
+     * receives it — on the bounded elastic scheduler instead when it is larger than {@value #INLINE_ANSWER_BYTES}
+     * bytes, or when the rewrite needs the tenant's measurement list ({@link Catalog}, a blocking InfluxDB query:
+     * regex sources, SHOW without FROM).
+     */
+    public Mono<Response> handleAsync(Caller caller, Request req) {
+        Timer.Sample sample = Timer.start(meters);
+        Mono<Response> answer;
+        try {
+            Admitted a = admit(caller, req);
+            try {
+                answer = respond(rewrite(caller, req, a.statement(), NO_CATALOG), req, a.limits());
+            } catch (CatalogNeeded e) {
+                answer = Mono.fromCallable(() -> rewrite(caller, req, a.statement(), catalog))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .flatMap(plan -> respond(plan, req, a.limits()));
+            }
+        } catch (GatewayRefusal e) {
+            answer = Mono.error(e);
+        }
+        return answer
+                .doOnNext(r -> meters.counter("tenantry.gateway.queries", "tenant", caller.slug(), "outcome",
+                        r.status() == 200 && !r.body().contains("\"error\"") ? "ok" : "error").increment())
+                .onErrorResume(GatewayRefusal.class, e -> Mono.just(refusal(caller, req, e)))
+                .doOnNext(r -> sample.stop(meters.timer("tenantry.gateway.latency", "tenant", caller.slug())));
+    }
+
+    /** Answers larger than this are mapped off the event loop (a few ms of CPU per MiB). */
+    static final int INLINE_ANSWER_BYTES = 256 * 1024;
+
+    /** Thrown by {@link #NO_CATALOG}: the rewrite needs the catalog, which blocks. */
+    private static final class CatalogNeeded extends RuntimeException {
+        CatalogNeeded() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Catalog NO_CATALOG = (view, ns) -> {
+        throw new CatalogNeeded();
+    };
+
+    /** A request past the rate limit and the request checks: its one statement and the plan's limits. */
+    private record Admitted(Ast.Statement statement, GatewayProperties.Limits limits) {
+    }
+
+    private Mono<Response> respond(Plan plan, Request req, GatewayProperties.Limits limits) {
+        return switch (plan) {
+            case Plan.Local l -> Mono.just(new Response(200, results(l.result()), l.executed()));
+            case Plan.Remote remote -> influx.send(remote.statement(), remote.database(), req.epoch(), limits.timeout())
+                    .onErrorMap(InfluxHttp.Unavailable.class, e -> unavailable(e, limits))
+                    .flatMap(a -> {
+                        Mono<Response> mapped = Mono.fromCallable(() -> answer(remote, a, limits));
+                        return a.bytes().length > INLINE_ANSWER_BYTES ? mapped.subscribeOn(Schedulers.boundedElastic()) : mapped;
+                    });
+        };
+    }
+
+    /** Rate limit, request checks and parsing: the request's one statement, or a refusal. */
+    private Admitted admit(Caller caller, Request req) {
         GatewayProperties.Limits limits = props.limitsOf(caller.plan());
         if (!rates.tryAcquire(caller.tenant(), limits.requestsPerSecond())) {
             throw GatewayRefusal.request(429, "rate_limit", "rate limit exceeded: plan " + caller.plan() + " allows "
@@ -134,25 +182,24 @@ public final class QueryGateway {
             throw GatewayRefusal.request(400, "several_statements", "the query gateway accepts one statement per"
                     + " request (" + statements.size() + " given)", true);
         }
-        TenantView view = new TenantView(caller.tenant().value(), caller.placement());
-        Plan plan = new Rewriter(view, catalog, req.db(), req.rp()).rewrite(statements.get(0));
-        return switch (plan) {
-            case Plan.Local l -> new Response(200, results(l.result()), l.executed());
-            case Plan.Remote remote -> remote(remote, req, limits);
-        };
+        return new Admitted(statements.get(0), limits);
     }
 
-    private Response remote(Plan.Remote plan, Request req, GatewayProperties.Limits limits) {
-        InfluxHttp.Answer a;
-        try {
-            a = influx.query(plan.statement(), plan.database(), req.epoch(), limits.timeout());
-        } catch (InfluxHttp.Unavailable e) {
-            if (e.timeout()) {
-                throw GatewayRefusal.statement("timeout", "query timeout: plan allows " + limits.timeout().toMillis()
-                        + " ms", false);
-            }
-            throw GatewayRefusal.request(503, "influx_unavailable", "InfluxDB is unavailable", false);
+    private Plan rewrite(Caller caller, Request req, Ast.Statement statement, Catalog measurements) {
+        TenantView view = new TenantView(caller.tenant().value(), caller.placement());
+        return new Rewriter(view, measurements, req.db(), req.rp()).rewrite(statement);
+    }
+
+    private static GatewayRefusal unavailable(InfluxHttp.Unavailable e, GatewayProperties.Limits limits) {
+        if (e.timeout()) {
+            return GatewayRefusal.statement("timeout", "query timeout: plan allows " + limits.timeout().toMillis()
+                    + " ms", false);
         }
+        return GatewayRefusal.request(503, "influx_unavailable", "InfluxDB is unavailable", false);
+    }
+
+    /** InfluxDB's answer to a remote plan as the tenant's: mapped, limits checked; refusals thrown. */
+    private Response answer(Plan.Remote plan, InfluxHttp.Answer a, GatewayProperties.Limits limits) {
         if (a.status() == 200 && plan.streamed() != null) {
             return streamed(plan, a, limits);
         }

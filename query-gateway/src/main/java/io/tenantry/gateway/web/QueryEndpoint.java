@@ -17,7 +17,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -108,8 +107,8 @@ public class QueryEndpoint {
             return refuse(ex, caller.get(), e);
         }
         Caller c = caller.get();
-        return Mono.fromCallable(() -> gateway.handle(c, request)).subscribeOn(Schedulers.boundedElastic())
-                .flatMap(r -> write(ex, r));
+        // issue 15: on the event loop, InfluxDB asked without blocking (QueryGateway#handleAsync)
+        return gateway.handleAsync(c, request).flatMap(r -> write(ex, r));
     }
 
     /** The accepted parameters, each given at most once over URL and body. */
