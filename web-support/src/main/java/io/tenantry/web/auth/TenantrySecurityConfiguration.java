@@ -103,7 +103,7 @@ public class TenantrySecurityConfiguration {
 
     /**
      * Decoder for the configured JWKS URI, or the local issuer's public keys, with the issuer, audience, timestamp
-     * and {@link TokenPolicy} validators.
+     * and {@link TokenPolicy} validators; accepted tokens are remembered for a while ({@link VerifiedTokenCache}).
      *
      * @throws IllegalStateException at start-up when neither a JWKS URI nor the local issuer is configured
      */
@@ -133,6 +133,7 @@ public class TenantrySecurityConfiguration {
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(List.of(new JwtTimestampValidator(),
                 new JwtIssuerValidator(auth.issuer()), audienceCheck,
                 new TokenPolicy(auth.maxTokenLifetime()))));
-        return decoder;
+        // issue 15: a verified token is remembered until its exp (at most 60 s) instead of verified per request
+        return new VerifiedTokenCache(decoder, java.time.Clock.systemUTC());
     }
 }
