@@ -25,6 +25,8 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import reactor.core.publisher.Flux;
 
 import java.util.List;
@@ -42,7 +44,10 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 public class TenantrySecurityConfiguration {
 
-    /** The filter chain: bearer JWT on {@code /api/**}, problem bodies for 401 and 403, no CSRF, basic or form login. */
+    /**
+     * The filter chain: bearer JWT on {@code /api/**}, problem bodies for 401 and 403, no CSRF, basic or form login,
+     * no session (neither the security context nor a saved request is kept between requests).
+     */
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder, ProblemWriter problems) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
@@ -58,6 +63,12 @@ public class TenantrySecurityConfiguration {
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                // issue 15: stateless (a bearer token on every request). The defaults keep the security context and
+                // the "saved request" in a WebSession: every request created one (a SecureRandom UUID on the
+                // bounded elastic scheduler, then the rest of the request on the parallel scheduler: two thread
+                // hops per request), though no session was ever stored or sent
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(a -> a.pathMatchers("/api/**").authenticated().anyExchange().permitAll())
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
                 .oauth2ResourceServer(o -> o.jwt(j -> j.jwtDecoder(decoder))
