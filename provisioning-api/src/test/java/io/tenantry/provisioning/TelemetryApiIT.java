@@ -73,15 +73,15 @@ class TelemetryApiIT extends ProvisioningTestBase {
         get(owner, "/api/v1/tenants/" + b + "/devices/" + db + "/telemetry", 404);
         // issue 15 (one PostgreSQL query for device, placement and retention): B's device under A's path answers 404
         // even for a platform admin, who may see both tenants; the same for the latest values
-        String admin = adminToken();
-        get(admin, "/api/v1/tenants/" + a + "/devices/" + db + "/telemetry", 404);
-        get(admin, "/api/v1/tenants/" + a + "/devices/" + db + "/telemetry/latest", 404);
-        assertThat((List<?>) get(admin, "/api/v1/tenants/" + b + "/devices/" + db + "/telemetry?from=" + start + "&to="
+        String platform = adminToken();
+        get(platform, "/api/v1/tenants/" + a + "/devices/" + db + "/telemetry", 404);
+        get(platform, "/api/v1/tenants/" + a + "/devices/" + db + "/telemetry/latest", 404);
+        assertThat((List<?>) get(platform, "/api/v1/tenants/" + b + "/devices/" + db + "/telemetry?from=" + start + "&to="
                 + start.plusSeconds(60), 200).get("points")).hasSize(10);
         // a deleted device stops reading at once (nothing about the device is cached)
         http().delete().uri("/api/v1/tenants/" + b + "/devices/" + db).headers(h -> h.setBearerAuth(token("owner", b)))
                 .exchange().expectStatus().isNoContent();
-        get(admin, "/api/v1/tenants/" + b + "/devices/" + db + "/telemetry", 404);
+        get(platform, "/api/v1/tenants/" + b + "/devices/" + db + "/telemetry", 404);
         get(token("viewer", b), "/api/v1/tenants/" + b + "/devices/" + db + "/telemetry/latest", 404);
         // an injection attempt in a field name stays a quoted identifier
         Map<String, Object> inj = get(owner, path + "&fields=x\" OR locatario_id != '", 200);
