@@ -1,5 +1,6 @@
 package io.tenantry.alert.eval;
 
+import io.tenantry.alert.notify.DeliveryKick;
 import io.tenantry.alert.rule.AlertRules;
 import org.jooq.DSLContext;
 import org.quartz.DisallowConcurrentExecution;
@@ -29,7 +30,8 @@ import static io.tenantry.db.jooq.Tables.TENANTS;
  * pool through {@link RuleRunner#runTick}, whose claim makes a (rule, tick) run exactly once over all instances even
  * if two dispatchers overlapped (Quartz already fires a trigger on one instance only). A tick missed entirely (all
  * instances down) is not caught up: the next one evaluates the present. Also prunes {@code alert_rule_runs} older
- * than a day.
+ * than a day. After a pass that evaluated rules it {@linkplain DeliveryKick#kick() kicks} delivery on this
+ * instance (in the background: the pass never waits for a channel).
  */
 @DisallowConcurrentExecution
 public class DispatchJob extends QuartzJobBean {
@@ -40,8 +42,11 @@ public class DispatchJob extends QuartzJobBean {
     private final AlertRules rules;
     private final ExecutorService workers;
     private final Clock clock;
+    private final DeliveryKick deliveryKick;
 
-    public DispatchJob(DSLContext dsl, RuleRunner runner, AlertRules rules, ExecutorService alertWorkers, Clock clock) {
+    public DispatchJob(DSLContext dsl, RuleRunner runner, AlertRules rules, ExecutorService alertWorkers, Clock clock,
+                       DeliveryKick deliveryKick) {
+        this.deliveryKick = deliveryKick;
         this.dsl = dsl;
         this.runner = runner;
         this.rules = rules;
@@ -79,6 +84,9 @@ public class DispatchJob extends QuartzJobBean {
             } catch (Exception e) {
                 log.warn("rule evaluation failed: {}", e.toString());
             }
+        }
+        if (ran > 0) {
+            deliveryKick.kick();
         }
         if (now - lastPrune > 600) {
             lastPrune = now;

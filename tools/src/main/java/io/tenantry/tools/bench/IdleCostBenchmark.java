@@ -19,8 +19,9 @@ import java.util.concurrent.Future;
  * <ol>
  *   <li>Brings the number of broker logins to {@code --logins} (2,000) by provisioning ENTERPRISE tenants of 100
  *       devices with credentials through the API ({@code --concurrency} 8); logins already there count.</li>
- *   <li>Lets the stack settle, then measures the CPU of every process (API, ingest, Mosquitto, InfluxDB,
- *       PostgreSQL with its backends) over {@code --idle-seconds} (60) with nothing happening: % of one core each,
+ *   <li>Lets the stack settle, then measures the CPU of every process (API, ingest, query gateway, quota-service,
+ *       alert-engine, Mosquitto, InfluxDB, PostgreSQL with its backends; a service that is not running is named and
+ *       not counted) over {@code --idle-seconds} (60) with nothing happening: % of one core each,
  *       and the sum against the target ≤ 2 % of a core. The periodic full reconciliation runs every 10 minutes;
  *       its cost is measured in 3 and shown amortised over that interval.</li>
  *   <li>Grows the logins to {@code --reconcile-logins} (10,000) and runs one full reconciliation
@@ -48,6 +49,16 @@ final class IdleCostBenchmark {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("provisioning-api", Measure.pid(state.resolve("run/provisioning-api.pid")));
         pids.put("ingest", Measure.pid(state.resolve("run/ingest.pid")));
+        // the other services of the idle stack (issue 15, third round: quota-service's and alert-engine's Quartz
+        // schedulers and periodic jobs are most of the idle cost; before, only their PostgreSQL backends counted)
+        for (String svc : List.of("query-gateway", "quota-service", "alert-engine")) {
+            Path pidFile = state.resolve("run/" + svc + ".pid");
+            if (java.nio.file.Files.exists(pidFile)) {
+                pids.put(svc, Measure.pid(pidFile));
+            } else {
+                System.out.printf(Locale.ROOT, "[bench] idle: %s is not running (no %s): not counted%n", svc, pidFile);
+            }
+        }
         pids.put("mosquitto", Measure.pid(state.resolve("mosquitto/mosquitto.pid")));
         pids.put("influxd", Measure.pid(state.resolve("influxdb/influxd.pid")));
         pids.put("postgres", Measure.pid(state.resolve("postgres/data/postmaster.pid")));
@@ -96,7 +107,10 @@ final class IdleCostBenchmark {
         }
         System.out.printf(Locale.ROOT, "[bench] full reconcile at %,d logins: %.2f s wall (API reports %d ms), drift %d, problems %s; CPU-s:%s%n",
                 full.get("logins").asInt(), fullWall, full.get("durationMs").asLong(), full.get("drift").size(), full.get("problems"), by);
-        for (String p : List.of("provisioning-api", "ingest")) {
+        for (String p : pids.keySet()) {
+            if (List.of("mosquitto", "influxd", "postgres").contains(p)) {
+                continue;
+            }
             System.out.printf(Locale.ROOT, "[bench] RSS %-17s %.0f MiB%n", p, Measure.rssMiB(pids.get(p)));
         }
         return 0;
