@@ -31,7 +31,8 @@ import static io.tenantry.db.jooq.Tables.TENANTS;
  * if two dispatchers overlapped (Quartz already fires a trigger on one instance only). A tick missed entirely (all
  * instances down) is not caught up: the next one evaluates the present. Also prunes {@code alert_rule_runs} older
  * than a day. After a pass that evaluated rules it {@linkplain DeliveryKick#kick() kicks} delivery on this
- * instance (in the background: the pass never waits for a channel).
+ * instance (in the background: the pass never waits for a channel). While no rule is enabled at all, the trigger is
+ * paused ({@link DispatchPause}).
  */
 @DisallowConcurrentExecution
 public class DispatchJob extends QuartzJobBean {
@@ -43,10 +44,12 @@ public class DispatchJob extends QuartzJobBean {
     private final ExecutorService workers;
     private final Clock clock;
     private final DeliveryKick deliveryKick;
+    private final DispatchPause pause;
 
     public DispatchJob(DSLContext dsl, RuleRunner runner, AlertRules rules, ExecutorService alertWorkers, Clock clock,
-                       DeliveryKick deliveryKick) {
+                       DeliveryKick deliveryKick, DispatchPause pause) {
         this.deliveryKick = deliveryKick;
+        this.pause = pause;
         this.dsl = dsl;
         this.runner = runner;
         this.rules = rules;
@@ -66,6 +69,9 @@ public class DispatchJob extends QuartzJobBean {
         var due = dsl.select(ALERT_RULES.ID, ALERT_RULES.EVERY_SECONDS, ALERT_RULES.LAST_TICK).from(ALERT_RULES)
                 .join(TENANTS).on(TENANTS.ID.eq(ALERT_RULES.TENANT_ID))
                 .where(ALERT_RULES.ENABLED.isTrue()).and(TENANTS.STATUS.eq("ACTIVE")).fetch();
+        if (due.isEmpty()) {
+            pause.pauseIfNoRules(); // no rule enabled at all: no firing until one is (issue 15 idle cost)
+        }
         List<Future<Boolean>> running = new ArrayList<>();
         for (var r : due) {
             long tick = Ticks.current(r.value1(), r.value2(), nowT);

@@ -28,6 +28,9 @@ import java.util.concurrent.Future;
  *       ({@code POST /api/v1/admin/reconcile}): wall time, logins checked, drift, and the CPU it cost the API,
  *       Mosquitto and PostgreSQL.</li>
  * </ol>
+ * {@code --seed-logins N} (default 0: off) first seeds device logins up to N with the broker stopped instead of
+ * through the API ({@link SeedLogins}: tenants and devices through the API, credentials written to PostgreSQL and
+ * {@code dynamic-security.json} in the API's shapes), checked by a drift-free reconciliation and a real-broker login.
  * Provisioning 10,000 logins takes minutes: Mosquitto 2.0.11 rewrites its whole dynamic-security file on every change
  * (twice per new login: role, client), so each login costs the broker time proportional to the logins already
  * there. Requests run in parallel ({@code --concurrency}); the API applies each login in one batched dynsec
@@ -45,7 +48,12 @@ final class IdleCostBenchmark {
         int reconcileLogins = Integer.parseInt(o.get("reconcile-logins", "10000"));
         int idleSeconds = Integer.parseInt(o.get("idle-seconds", "60"));
         int concurrency = Integer.parseInt(o.get("concurrency", "8"));
+        int seedLogins = Integer.parseInt(o.get("seed-logins", "0"));
         Path state = Path.of(s.env().getOrDefault("TENANTRY_STATE_DIR", ".stack"));
+        int logins = reconcile(s).get("logins").asInt();
+        if (seedLogins > logins) {
+            logins = seed(s, logins, seedLogins, concurrency, Path.of(o.get("repo", ".")), state);
+        }
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("provisioning-api", Measure.pid(state.resolve("run/provisioning-api.pid")));
         pids.put("ingest", Measure.pid(state.resolve("run/ingest.pid")));
@@ -63,7 +71,6 @@ final class IdleCostBenchmark {
         pids.put("influxd", Measure.pid(state.resolve("influxdb/influxd.pid")));
         pids.put("postgres", Measure.pid(state.resolve("postgres/data/postmaster.pid")));
 
-        int logins = reconcile(s).get("logins").asInt();
         logins = grow(s, logins, idleLogins, concurrency, pids.get("mosquitto"));
         System.out.printf(Locale.ROOT, "[bench] idle: %,d broker logins; settling 10 s, then measuring %d s with nothing happening%n",
                 logins, idleSeconds);
@@ -128,6 +135,34 @@ final class IdleCostBenchmark {
             throw new IllegalStateException("reconcile answered " + r.status() + ": " + r.body());
         }
         return r.body();
+    }
+
+    /**
+     * {@code --seed-logins N}: seeds device logins with the broker stopped ({@link SeedLogins}), waits for the API to
+     * reach the restarted broker, runs a full reconciliation that must find drift 0 (else the seeding disagreed with
+     * what the API would have made, and the run stops), and checks a seeded login against the real broker.
+     *
+     * @return the logins now
+     */
+    private static int seed(BenchSession s, int have, int target, int concurrency, Path repo, Path state) throws Exception {
+        List<SeedLogins.Seeded> seeded = SeedLogins.seed(s, have, target, concurrency, repo, state);
+        JsonNode r = null;
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) { // the API's broker connection comes back after the restart
+            r = reconcile(s);
+            if (r.get("problems").isEmpty()) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        System.out.printf(Locale.ROOT, "[bench] seed: first full reconcile after seeding: %,d logins, %d ms, drift %d, problems %s%n",
+                r.get("logins").asInt(), r.get("durationMs").asLong(), r.get("drift").size(), r.get("problems"));
+        if (r.get("drift").size() > 0 || !r.get("problems").isEmpty()) {
+            throw new IllegalStateException("the seeded logins disagree with PostgreSQL (the reconciler repaired them, so the "
+                    + "measurement would be wrong): " + r.get("drift") + " " + r.get("problems"));
+        }
+        System.out.println("[bench] seed: " + SeedLogins.brokerCheck(s.env(), seeded));
+        return r.get("logins").asInt();
     }
 
     /** Provisions tenants of 100 devices with credentials until at least {@code target} logins exist. */
