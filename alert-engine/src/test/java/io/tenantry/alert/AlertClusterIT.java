@@ -56,7 +56,10 @@ class AlertClusterIT {
         engines.forEach(Process::destroyForcibly);
     }
 
-    /** Starts the engine jar and waits until it is up; {@code deliveryInterval} "1h" keeps notifications pending. @return its port */
+    /**
+     * Starts the engine jar and waits until it is up; {@code deliveryInterval} "1h" keeps notifications pending (it
+     * also switches off the delivery right after a dispatch pass, {@code DeliveryKick}). @return its port
+     */
     int start(String deliveryInterval, String name) throws Exception {
         Engine e = launch(deliveryInterval, name);
         e.awaitUp();
@@ -94,6 +97,7 @@ class AlertClusterIT {
                 "--server.port=" + port, "--tenantry.auth.jwk-set-uri=", "--tenantry.auth.local-issuer.enabled=true",
                 "--tenantry.auth.local-issuer.key-file=" + AlertFixtures.KEY_FILE,
                 "--tenantry.alerts.dispatch-interval=1s", "--tenantry.alerts.delivery-interval=" + deliveryInterval,
+                "--tenantry.alerts.deliver-after-dispatch=" + !"1h".equals(deliveryInterval),
                 "--tenantry.alerts.instance-name=" + name)
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(AlertFixtures.ENV.asProperties());

@@ -1,5 +1,6 @@
 package io.tenantry.alert.eval;
 
+import io.tenantry.alert.notify.DeliveryKick;
 import io.tenantry.alert.rule.AlertRules;
 import org.jooq.DSLContext;
 import org.quartz.DisallowConcurrentExecution;
@@ -29,7 +30,9 @@ import static io.tenantry.db.jooq.Tables.TENANTS;
  * pool through {@link RuleRunner#runTick}, whose claim makes a (rule, tick) run exactly once over all instances even
  * if two dispatchers overlapped (Quartz already fires a trigger on one instance only). A tick missed entirely (all
  * instances down) is not caught up: the next one evaluates the present. Also prunes {@code alert_rule_runs} older
- * than a day.
+ * than a day. After a pass that evaluated rules it {@linkplain DeliveryKick#kick() kicks} delivery on this
+ * instance (in the background: the pass never waits for a channel). While no rule is enabled at all, the trigger is
+ * paused ({@link DispatchPause}).
  */
 @DisallowConcurrentExecution
 public class DispatchJob extends QuartzJobBean {
@@ -40,8 +43,13 @@ public class DispatchJob extends QuartzJobBean {
     private final AlertRules rules;
     private final ExecutorService workers;
     private final Clock clock;
+    private final DeliveryKick deliveryKick;
+    private final DispatchPause pause;
 
-    public DispatchJob(DSLContext dsl, RuleRunner runner, AlertRules rules, ExecutorService alertWorkers, Clock clock) {
+    public DispatchJob(DSLContext dsl, RuleRunner runner, AlertRules rules, ExecutorService alertWorkers, Clock clock,
+                       DeliveryKick deliveryKick, DispatchPause pause) {
+        this.deliveryKick = deliveryKick;
+        this.pause = pause;
         this.dsl = dsl;
         this.runner = runner;
         this.rules = rules;
@@ -61,6 +69,9 @@ public class DispatchJob extends QuartzJobBean {
         var due = dsl.select(ALERT_RULES.ID, ALERT_RULES.EVERY_SECONDS, ALERT_RULES.LAST_TICK).from(ALERT_RULES)
                 .join(TENANTS).on(TENANTS.ID.eq(ALERT_RULES.TENANT_ID))
                 .where(ALERT_RULES.ENABLED.isTrue()).and(TENANTS.STATUS.eq("ACTIVE")).fetch();
+        if (due.isEmpty()) {
+            pause.pauseIfNoRules(); // no rule enabled at all: no firing until one is (issue 15 idle cost)
+        }
         List<Future<Boolean>> running = new ArrayList<>();
         for (var r : due) {
             long tick = Ticks.current(r.value1(), r.value2(), nowT);
@@ -79,6 +90,9 @@ public class DispatchJob extends QuartzJobBean {
             } catch (Exception e) {
                 log.warn("rule evaluation failed: {}", e.toString());
             }
+        }
+        if (ran > 0) {
+            deliveryKick.kick();
         }
         if (now - lastPrune > 600) {
             lastPrune = now;

@@ -65,6 +65,7 @@ public class AlertController {
     /** Most ticks one backtest may evaluate. */
     public static final int MAX_BACKTEST_TICKS = 20_000;
     private final AlertRules rules;
+    private final io.tenantry.alert.eval.DispatchPause dispatchPause;
     private final RuleRunner runner;
     private final AlertEvents events;
     private final Channels channels;
@@ -72,7 +73,9 @@ public class AlertController {
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public AlertController(AlertRules rules, RuleRunner runner, AlertEvents events, Channels channels, DSLContext dsl, Clock clock) {
+    public AlertController(AlertRules rules, RuleRunner runner, AlertEvents events, Channels channels, DSLContext dsl, Clock clock,
+                           io.tenantry.alert.eval.DispatchPause dispatchPause) {
+        this.dispatchPause = dispatchPause;
         this.rules = rules;
         this.runner = runner;
         this.events = events;
@@ -94,6 +97,9 @@ public class AlertController {
         return Blocking.call(() -> {
             TenantId t = write(jwt, tenantId);
             AlertRule r = rules.create(rules.validate(t, UUID.randomUUID(), body));
+            if (r.enabled()) {
+                dispatchPause.wake(); // committed: resume a dispatch paused for want of rules
+            }
             return ResponseEntity.status(HttpStatus.CREATED).body(rules.view(r));
         });
     }
@@ -109,7 +115,11 @@ public class AlertController {
         return Blocking.call(() -> {
             TenantId t = write(jwt, tenantId);
             rules.get(t, ruleId);
-            return rules.view(rules.update(rules.validate(t, ruleId, body)));
+            AlertRule r = rules.update(rules.validate(t, ruleId, body));
+            if (r.enabled()) {
+                dispatchPause.wake();
+            }
+            return rules.view(r);
         });
     }
 
@@ -123,7 +133,11 @@ public class AlertController {
 
     @PostMapping(RULES + "/{ruleId}/enable")
     public Mono<ObjectNode> enable(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID tenantId, @PathVariable UUID ruleId) {
-        return Blocking.call(() -> rules.view(rules.setEnabled(write(jwt, tenantId), ruleId, true)));
+        return Blocking.call(() -> {
+            AlertRule r = rules.setEnabled(write(jwt, tenantId), ruleId, true);
+            dispatchPause.wake();
+            return rules.view(r);
+        });
     }
 
     @PostMapping(RULES + "/{ruleId}/disable")

@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
  *   <li>{@code usage-rollup}: every {@code tenantry.quota.rollup-interval} (default 10 s) — ingest_usage →
  *       usage_minute / usage_day / platform_metrics ({@link UsageRollup}) with a 15-minute look-back, then the
  *       broker hard cap ({@link BrokerHardCap}); ingest_usage rows older than 3 days and usage_minute rows older than
- *       35 days are deleted (usage_day rows stay: the billing record);</li>
+ *       35 days are deleted, at most every 10 minutes per instance (usage_day rows stay: the billing record);</li>
  *   <li>{@code upgrade-recommendations}: every 10 minutes ({@link UpgradeRecommendations}; idempotent).</li>
  * </ul>
  */
@@ -59,6 +59,9 @@ public class UsageJobs {
     @DisallowConcurrentExecution
     public static class RollupJob implements Job {
         private static final Logger log = LoggerFactory.getLogger(RollupJob.class);
+        /** How often this instance purges old rows (its rows are days old: a few minutes more change nothing). */
+        static final java.time.Duration PURGE_EVERY = java.time.Duration.ofMinutes(10);
+        private static volatile long lastPurge;
         private final UsageRollup rollup;
         private final BrokerHardCap hardCap;
 
@@ -71,7 +74,11 @@ public class UsageJobs {
         public void execute(JobExecutionContext context) {
             UsageRollup.Result r = rollup.rollup(java.time.Duration.ofMinutes(15));
             BrokerHardCap.Result caps = hardCap.evaluate();
-            rollup.purge(java.time.Duration.ofDays(3), java.time.Duration.ofDays(35));
+            long now = System.nanoTime();
+            if (lastPurge == 0 || now - lastPurge >= PURGE_EVERY.toNanos()) { // issue 15 idle cost: 2 DELETEs per 10 min, not per run
+                lastPurge = now;
+                rollup.purge(java.time.Duration.ofDays(3), java.time.Duration.ofDays(35));
+            }
             log.debug("usage rollup: {} minute row(s), {} day row(s); broker blocks: {} set, {} lifted", r.minutes(),
                     r.days(), caps.blocked(), caps.lifted());
         }
