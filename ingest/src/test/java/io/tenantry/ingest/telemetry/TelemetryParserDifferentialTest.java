@@ -74,6 +74,26 @@ class TelemetryParserDifferentialTest {
         for (int i = 0; i < MUTATIONS; i++) {
             all.add(mutate(seeds.get(rnd.nextInt(seeds.size())), rnd));
         }
+        // issue 15, third round: the streaming parser finds duplicate names itself (not Jackson's detector)
+        all.addAll(List.of(
+                "{\"fields\":{\"v\":1,\"v\":2}}",
+                "{\"fields\":{\"v\":1,\"w\":2,\"v\":1}}",
+                "{\"fields\":{\"v\":1},\"fields\":{\"w\":2}}",
+                "{\"fields\":{\"v\":1},\"tags\":{\"line\":\"L1\",\"line\":\"L2\"}}",
+                "{\"fields\":{\"v\":1},\"tags\":{\"line\":\"L1\",\"x\":\"a\",\"line\":\"L1\"}}",
+                "{\"fields\":{\"v\":1},\"tags\":null,\"tags\":{\"line\":\"L1\"}}",
+                "{\"fields\":{\"v\":1},\"ts\":null,\"ts\":1714564800123}",
+                "{\"fields\":{\"v\":1},\"seq\":1,\"seq\":1}",
+                "{\"fields\":{\"v\":1},\"measurement\":\"m\",\"measurement\":\"m\"}",
+                "{\"fields\":{\"v\":1},\"locatario_id\":null,\"locatario_id\":null}",
+                "{\"fields\":{\"v\":1},\"plc_id\":\"prensa1\",\"plc_id\":\"prensa1\"}",
+                "{\"fields\":{\"v\":1},\"extra\":1,\"extra\":2}",
+                "{\"fields\":{\"v\":1},\"extra\":1,\"other\":2}",
+                "{\"fields\":{\"v\":1},\"extra\":{\"a\":1,\"a\":2}}",
+                "{\"fields\":{\"v\":1},\"extra\":{\"a\":1,\"b\":2}}",
+                "{\"fields\":{\"v\":1},\"extra\":[{\"a\":1,\"a\":2}]}",
+                "{\"fields\":{\"v\":1},\"extra\":[1,2]}",
+                "[{\"fields\":{\"v\":1}},{\"fields\":{\"v\":1,\"v\":1}}]"));
         for (String json : all) {
             byte[] payload = json.getBytes(StandardCharsets.UTF_8);
             for (TimeWindow w : new TimeWindow[]{TimeWindow.UNBOUNDED, WINDOW}) {
