@@ -1022,43 +1022,52 @@ public final class IngestBenchmark {
         return failed > 0 ? Double.POSITIVE_INFINITY : seconds;
     }
 
-    /** Publishes {@code count} messages through {@code sender}, keeping at most 1,000 per client in flight. */
+    /** Publishes {@code count} messages through {@code sender}: message i on client i % clients, at most 500 per client in flight. */
     interface Sender {
         void send(long i, MqttActionListener done) throws Exception;
     }
 
     private static void publishAll(long count, int clients, Sender sender) throws Exception {
-        Semaphore inflight = new Semaphore(500 * clients);
+        // at most 500 in flight per client, counted per client: with one window for all, acks that lag on one
+        // connection (a loaded machine) let that client exceed the broker's receive maximum and Paho refuses the
+        // publish ("Too many publishes in progress", 32202)
+        Semaphore[] inflight = new Semaphore[clients];
+        MqttActionListener[] dones = new MqttActionListener[clients];
         CountDownLatch finished = new CountDownLatch(1);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         java.util.concurrent.atomic.AtomicInteger firstRefusal = new java.util.concurrent.atomic.AtomicInteger();
-        MqttActionListener done = new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken t) {
-                inflight.release();
-                int[] codes = t.getReasonCodes();
-                if (codes != null && codes.length > 0 && codes[0] >= 0x80) { // MQTT 5 PUBACK refusal: the broker did not take it
-                    refused.incrementAndGet();
-                    firstRefusal.compareAndSet(0, codes[0]);
+        for (int c = 0; c < clients; c++) {
+            Semaphore window = new Semaphore(500);
+            inflight[c] = window;
+            dones[c] = new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken t) {
+                    window.release();
+                    int[] codes = t.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) { // MQTT 5 PUBACK refusal: the broker did not take it
+                        refused.incrementAndGet();
+                        firstRefusal.compareAndSet(0, codes[0]);
+                    }
+                    if (acked.incrementAndGet() + failed.get() == count) {
+                        finished.countDown();
+                    }
                 }
-                if (acked.incrementAndGet() + failed.get() == count) {
-                    finished.countDown();
-                }
-            }
 
-            @Override
-            public void onFailure(IMqttToken t, Throwable e) {
-                inflight.release();
-                if (failed.incrementAndGet() + acked.get() == count) {
-                    finished.countDown();
+                @Override
+                public void onFailure(IMqttToken t, Throwable e) {
+                    window.release();
+                    if (failed.incrementAndGet() + acked.get() == count) {
+                        finished.countDown();
+                    }
                 }
-            }
-        };
+            };
+        }
         for (long i = 0; i < count; i++) {
-            inflight.acquire();
-            sender.send(i, done);
+            int c = (int) (i % clients);
+            inflight[c].acquire();
+            sender.send(i, dones[c]);
         }
         awaitProgress(finished, acked);
         if (failed.get() > 0) {
