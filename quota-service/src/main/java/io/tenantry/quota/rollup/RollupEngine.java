@@ -57,6 +57,12 @@ public final class RollupEngine {
     private final TimeSeriesQuery query;
     private final TimeSeriesWriter writer;
     private final int chunkRows;
+    /**
+     * Field types per tenant and raw bucket, remembered between passes (issue 15, idle cost: a {@code SHOW FIELD
+     * KEYS} per tenant every 30 s was half of an idle pass); asked again when a range has a field they lack.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Map<String, Map<String, String>>> knownTypes =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param query  read port as the jobs service user (READ on raw)
@@ -92,10 +98,33 @@ public final class RollupEngine {
         }
         Bucket raw = placement.raw();
         String regex = "/^" + TenantMeasurements.prefix(tenant).replace(".", "\\.") + "/";
-        Map<String, Map<String, String>> types = fieldTypes(raw, tenant, regex);
-        if (types.isEmpty()) {
-            return Outcome.NONE;
+        String typesKey = tenant + "@" + raw.database() + "." + raw.retentionPolicy();
+        Map<String, Map<String, String>> types = knownTypes.get(typesKey);
+        boolean fresh = types == null;
+        if (fresh) {
+            types = fieldTypes(raw, tenant, regex);
+            if (types.isEmpty()) {
+                return Outcome.NONE;
+            }
+            knownTypes.put(typesKey, types);
         }
+        Outcome out = aggregate(tenant, placement, regex, types, fresh, from, to10, to1m);
+        if (out == null) {
+            // a field (or measurement) the remembered types lack: ask InfluxDB again and run the range once more
+            types = fieldTypes(raw, tenant, regex);
+            knownTypes.put(typesKey, types);
+            out = aggregate(tenant, placement, regex, types, true, from, to10, to1m);
+        }
+        return out;
+    }
+
+    /**
+     * Reads the range once and writes both tiers. With remembered (not {@code fresh}) types, returns null having
+     * written nothing when the answer has a field they lack; with fresh ones, such a column is skipped as before.
+     */
+    private Outcome aggregate(UUID tenant, StoragePlacement placement, String regex, Map<String, Map<String, String>> types,
+                              boolean fresh, Instant from, Instant to10, Instant to1m) {
+        Bucket raw = placement.raw();
         // raw points once (each field's blocks decoded once; five aggregate calls per field cost InfluxDB 1.x
         // about six times the CPU, docs/benchmarks.md), aggregated here in time order
         String q = "SELECT * FROM " + InfluxQL.ident(raw.database()) + "." + InfluxQL.ident(raw.retentionPolicy()) + "." + regex
@@ -108,6 +137,9 @@ public final class RollupEngine {
         // tenant's points read as one answer ran the quota-service out of heap, issue 15)
         query.streamChunked(raw, q, chunkRows, agg);
         agg.finish();
+        if (agg.unknownField && !fresh) {
+            return null;
+        }
         long rawPoints = agg.rawPoints;
         write(placement.processed(), tenLines);
         write(placement.oneMinute(), oneLines);
@@ -126,6 +158,8 @@ public final class RollupEngine {
         private final List<String> tenLines;
         private final List<String> oneLines;
         long rawPoints;
+        /** A column that is neither a GROUP BY tag nor a field of the known types (the types are stale). */
+        boolean unknownField;
         private String measurement;
         private TreeMap<String, String> tags;
         private boolean skip;
@@ -165,6 +199,7 @@ public final class RollupEngine {
             colType = new String[columns.size()];
             for (int i = 1; i < columns.size(); i++) {
                 colType[i] = t.containsKey(columns.get(i)) ? null : ftypes.get(columns.get(i));
+                unknownField |= !skip && colType[i] == null && !t.containsKey(columns.get(i));
             }
         }
 

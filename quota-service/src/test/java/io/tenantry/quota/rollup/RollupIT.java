@@ -103,6 +103,17 @@ class RollupIT {
         assertExact(a, base - 40 * 60 * S, base + 8 * 60 * S);
         assertExact(b, base - 40 * 60 * S, base + 8 * 60 * S);
         assertEquals(0, fx.dsl.fetchOne("SELECT count(*) FROM rollup_dirty WHERE tenant_id = ?", a).get(0, Integer.class));
+
+        // a field and a measurement the engine has not seen (it remembers field types between passes): rolled up too
+        long t0 = base + 5 * 60 * S;
+        List<String> lines = new ArrayList<>();
+        for (long t = t0; t < t0 + 60 * S; t += 2 * S) {
+            lines.add(a + ".telemetry,locatario_id=" + a + ",plc_id=d1,type=modbus_tcp,line=L1 temp=" + (t % 97) + ",brand_new=" + (t % 13) + "i " + t);
+            lines.add(a + ".vibration,locatario_id=" + a + ",plc_id=d2,type=modbus_tcp,line=L1 rms=" + (t % 7) + ".5 " + t);
+        }
+        assertTrue(fx.ingestWriter.write(SharedBuckets.RAW, lines).allAccepted());
+        runner.runOnce(false);
+        assertExact(a, base - 40 * 60 * S, base + 8 * 60 * S);
     }
 
     @Test
