@@ -58,8 +58,9 @@ public final class RollupEngine {
     private final TimeSeriesWriter writer;
     private final int chunkRows;
     /**
-     * Field types per tenant and raw bucket, remembered between passes (issue 15, idle cost: a {@code SHOW FIELD
-     * KEYS} per tenant every 30 s was half of an idle pass); asked again when a range has a field they lack.
+     * Field types per tenant and raw bucket, remembered between passes (issue 15, idle cost: an idle pass asked
+     * InfluxDB twice per tenant every 30 s, {@code SHOW FIELD KEYS} and the range; now once); asked again when a
+     * range has a field they lack.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Map<String, Map<String, String>>> knownTypes =
             new java.util.concurrent.ConcurrentHashMap<>();
