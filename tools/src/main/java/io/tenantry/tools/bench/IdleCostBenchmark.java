@@ -59,12 +59,13 @@ final class IdleCostBenchmark {
         pids.put("ingest", Measure.pid(state.resolve("run/ingest.pid")));
         // the other services of the idle stack (issue 15, third round: quota-service's and alert-engine's Quartz
         // schedulers and periodic jobs are most of the idle cost; before, only their PostgreSQL backends counted)
+        Map<String, Long> services = Measure.services(state);
         for (String svc : List.of("query-gateway", "quota-service", "alert-engine")) {
-            Path pidFile = state.resolve("run/" + svc + ".pid");
-            if (java.nio.file.Files.exists(pidFile)) {
-                pids.put(svc, Measure.pid(pidFile));
+            if (services.containsKey(svc)) {
+                pids.put(svc, services.get(svc));
             } else {
-                System.out.printf(Locale.ROOT, "[bench] idle: %s is not running (no %s): not counted%n", svc, pidFile);
+                System.out.printf(Locale.ROOT, "[bench] idle: %s is not running (no %s): not counted%n", svc,
+                        state.resolve("run/" + svc + ".pid"));
             }
         }
         pids.put("mosquitto", Measure.pid(state.resolve("mosquitto/mosquitto.pid")));

@@ -81,7 +81,12 @@ public final class IngestBenchmark {
     }
 
     /** What every phase shares. */
-    record Ctx(Map<String, String> env, String run, String ca, InfluxV1Client influx, Map<String, Long> pids, List<Device> devices) {
+    /**
+     * @param pids     the processes the targets measure (Mosquitto, ingest, influxd)
+     * @param services the services {@code bin/tenantry} started, read once at the start (name → pid)
+     */
+    record Ctx(Map<String, String> env, String run, String ca, InfluxV1Client influx, Map<String, Long> pids,
+               Map<String, Long> services, List<Device> devices) {
     }
 
     public static int run(Options o) throws Exception {
@@ -120,10 +125,9 @@ public final class IngestBenchmark {
         pids.put("ingest", Measure.pid(state.resolve("run/ingest.pid")));
         pids.put("influxd", Measure.pid(state.resolve("influxdb/influxd.pid")));
         Map<String, Long> services = Measure.services(state);
-        STATE_DIR.set(state);
         InfluxV1Client influx = new InfluxV1Client(env.get("TENANTRY_INFLUX_URL"), env.get("TENANTRY_INFLUX_ADMIN_USER"),
                 env.get("TENANTRY_INFLUX_ADMIN_PASSWORD"), Duration.ofSeconds(60));
-        Ctx ctx = new Ctx(env, run, ca, influx, pids, base);
+        Ctx ctx = new Ctx(env, run, ca, influx, pids, services, base);
         System.out.printf(Locale.ROOT, "[bench] ingest: %d tenants x %d devices (+%d for the scale/connect cases), %d repetitions; "
                 + "every phase warmed up, then timed without queries%n", tenants, devicesPerTenant, more.size(), reps);
 
@@ -191,7 +195,7 @@ public final class IngestBenchmark {
         // scale: many devices, same points
         if (scaleDevices > base.size()) {
             List<Device> scale = all.subList(0, Math.min(all.size(), scaleDevices));
-            Ctx sctx = new Ctx(env, run, ca, influx, pids, scale);
+            Ctx sctx = new Ctx(env, run, ca, influx, pids, services, scale);
             List<Rep> many = new ArrayList<>();
             String failed = null;
             try {
@@ -430,9 +434,10 @@ public final class IngestBenchmark {
             ctx.pids().forEach((k, v) -> cpu0.put(k, Measure.cpuSeconds(v)));
             // where the 2 cores go during (c): the benchmark's own publishers, the quota-service (rollups of the
             // points just written) and the whole machine (every process, /proc/stat)
-            Map<String, Long> others = new TreeMap<>(Measure.services(STATE_DIR.get()));
-            others.keySet().retainAll(List.of("quota-service"));
-            others.put("bench", ProcessHandle.current().pid());
+            Map<String, Long> others = new TreeMap<>(Map.of("bench", ProcessHandle.current().pid()));
+            if (ctx.services().containsKey("quota-service")) {
+                others.put("quota-service", ctx.services().get("quota-service"));
+            }
             others.forEach((k, v) -> cpu0.put(k, Measure.cpuSecondsOrNaN(v)));
             cpu0.put("machine", Measure.machineBusySeconds());
             Instant cBase = liveWindow(perDevice);
@@ -460,8 +465,6 @@ public final class IngestBenchmark {
     }
 
     private static final java.util.concurrent.atomic.AtomicLong NEXT_FREE_MS = new java.util.concurrent.atomic.AtomicLong();
-    /** The stack's state directory (pid files of the services), set once per run. */
-    private static final java.util.concurrent.atomic.AtomicReference<Path> STATE_DIR = new java.util.concurrent.atomic.AtomicReference<>(Path.of(".stack"));
 
     /**
      * The start of a phase's time window for {@code rowsPerDevice} rows 1 ms apart per device: 5 s before now, or
